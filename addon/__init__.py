@@ -1,0 +1,101 @@
+"""Clockify reports and invoices add-on: `create_app` wires the pieces, nothing more."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from addon.errors import register_error_handlers
+from addon.logs import configure_logging
+from addon.runtime import Runtime
+from addon.settings import Settings
+from addon.store.crypto import TokenCipher
+from addon.store.db import create_db_engine, make_session_factory
+from addon.verify.tokens import TokenVerifier
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("addon.http")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_.-]{8,64}$")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], float] = time.time
+) -> Flask:
+    """Build the WSGI app; with no settings, read them from the `ADDON_*` environment."""
+    settings = settings if settings is not None else Settings.from_process_env()
+    configure_logging(settings)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_SORT_KEYS=False)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the documented way to wrap
+            app.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )
+    engine = create_db_engine(settings.database_url)
+    cipher = (
+        TokenCipher(settings.encryption_keys)
+        if settings.encryption_keys
+        else TokenCipher.ephemeral()
+    )
+    app.extensions["addon"] = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        cipher=cipher,
+        verifier=TokenVerifier(
+            settings.clockify_public_keys, settings.addon_key, settings.token_leeway_seconds
+        ),
+        clock=clock,
+    )
+    register_error_handlers(app)
+    _register_request_hooks(app, settings)
+
+    from addon.web import health, lifecycle, manifest, sidebar
+
+    for blueprint in (health.bp, manifest.bp, lifecycle.bp, sidebar.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _register_request_hooks(app: Flask, settings: Settings) -> None:
+    frame_ancestors = " ".join(("'self'", *settings.frame_ancestors))
+
+    @app.before_request
+    def _start() -> None:
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if response.mimetype == "text/html":
+            # Clockify embeds us in an iframe: allow its origins, nothing else; no inline script.
+            response.headers["Content-Security-Policy"] = (
+                f"default-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; "
+                "form-action 'self'; object-src 'none'"
+            )
+            response.headers["Cache-Control"] = "no-store"
+        if settings.is_production:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # The path only: query strings can carry auth_token.
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={"request_id": g.get("request_id"), "duration_ms": round(elapsed_ms, 1)},
+        )
+        return response

@@ -1,0 +1,77 @@
+"""Command line: `python -m addon serve | migrate | rotate-keys | generate-key`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+from addon.errors import ConfigurationError
+from addon.settings import Settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    argv = [gunicorn, "--config", "python:addon.gunicorn_conf", "addon:create_app()"]
+    if args.bind:
+        argv[1:1] = ["--bind", args.bind]
+    os.execv(gunicorn, argv)  # noqa: S606  # replaces this process with gunicorn; argv is ours
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from addon.store.migrate import upgrade
+
+    upgrade(settings.database_url, args.revision)
+    print(f"database upgraded to {args.revision}")
+    return 0
+
+
+def _rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from addon.store.crypto import TokenCipher
+    from addon.store.db import create_db_engine, make_session_factory
+    from addon.store.repositories import rotate_tokens
+
+    if not settings.encryption_keys:
+        raise ConfigurationError("ADDON_ENCRYPTION_KEYS must be set to rotate keys")
+    sessions = make_session_factory(create_db_engine(settings.database_url))
+    with sessions.begin() as session:
+        count = rotate_tokens(session, TokenCipher(settings.encryption_keys))
+    print(f"re-encrypted {count} installation token(s) under the newest key")
+    return 0
+
+
+def _generate_key(settings: Settings, args: argparse.Namespace) -> int:
+    from addon.store.crypto import TokenCipher
+
+    print(TokenCipher.generate_key())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m addon")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web app under gunicorn")
+    serve.add_argument("--bind", help="host:port (default from gunicorn config)")
+    serve.set_defaults(run=_serve)
+    migrate = commands.add_parser("migrate", help="upgrade the database schema")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.set_defaults(run=_migrate)
+    commands.add_parser("rotate-keys", help="re-encrypt tokens under the newest key").set_defaults(
+        run=_rotate_keys
+    )
+    commands.add_parser("generate-key", help="print a new encryption key").set_defaults(
+        run=_generate_key
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings() if args.command == "generate-key" else Settings.from_process_env()
+        result: int = args.run(settings, args)
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""All configuration, read from `ADDON_*` environment variables in exactly one place.
+
+`Settings` is frozen and typed; its defaults run the demo (a SQLite file, development mode).
+`Settings.from_env(environ)` coerces every variable and fails at start-up with a
+`ConfigurationError` naming the variable, the way warehouse's `maybe_set` does, so a typo never
+surfaces later as a 500. Secrets are wrapped in `Secret`, whose `repr` and `str` are `***`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from addon.errors import ConfigurationError
+
+__all__ = ["CLOCKIFY_PUBLIC_KEY_PEM", "Environment", "LogFormat", "Secret", "Settings"]
+
+T = TypeVar("T")
+
+# Clockify's published add-on signing key (developer docs, "Authentication and authorization").
+CLOCKIFY_PUBLIC_KEY_PEM = """-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAubktufFNO/op+E5WBWL6
+/Y9QRZGSGGCsV00FmPRl5A0mSfQu3yq2Yaq47IlN0zgFy9IUG8/JJfwiehsmbrKa
+49t/xSkpG1u9w1GUyY0g4eKDUwofHKAt3IPw0St4qsWLK9mO+koUo56CGQOEpTui
+5bMfmefVBBfShXTaZOtXPB349FdzSuYlU/5o3L12zVWMutNhiJCKyGfsuu2uXa9+
+6uQnZBw1wO3/QEci7i4TbC+ZXqW1rCcbogSMORqHAP6qSAcTFRmrjFAEsOWiUUhZ
+rLDg2QJ8VTDghFnUhYklNTJlGgfo80qEWe1NLIwvZj0h3bWRfrqZHsD/Yjh0duk6
+yQIDAQAB
+-----END PUBLIC KEY-----
+"""
+
+_PEM_BLOCK = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
+_ADDON_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
+
+
+class Secret:
+    """A string that never prints: `repr`, `str` and f-strings show `***`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the clear value; call only where the secret is used."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob of the add-on; the README's settings table lists the same fields."""
+
+    env: Environment = Environment.DEVELOPMENT
+    public_url: str = "http://127.0.0.1:8080"
+    addon_key: str = "reports-invoices"
+    addon_name: str = "Reports & Invoices"
+    database_url: str = "sqlite:///.local/addon.sqlite3"
+    # Fernet keys, newest first: the first encrypts, all decrypt (rotation). Empty in
+    # development means an ephemeral key; production refuses to start without one.
+    encryption_keys: tuple[Secret, ...] = field(default=(), repr=False)
+    clockify_public_keys: tuple[str, ...] = (CLOCKIFY_PUBLIC_KEY_PEM,)
+    token_leeway_seconds: int = 60
+    max_body_bytes: int = 1_048_576
+    frame_ancestors: tuple[str, ...] = ("https://*.clockify.me",)
+    proxy_hops: int = 0
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.JSON
+
+    def __post_init__(self) -> None:
+        _check_url("ADDON_PUBLIC_URL", self.public_url)
+        if self.public_url.endswith("/"):
+            raise ConfigurationError("ADDON_PUBLIC_URL must not end with '/'")
+        if not _ADDON_KEY.match(self.addon_key):
+            raise ConfigurationError(
+                "ADDON_KEY must be 2-50 characters of lower-case letters, digits, '.', '_' or '-'"
+            )
+        if not 1 <= len(self.addon_name) <= 50:
+            raise ConfigurationError("ADDON_NAME must be 1-50 characters")
+        if not self.clockify_public_keys:
+            raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS must hold at least one key")
+        for pem in self.clockify_public_keys:
+            _check_public_key(pem)
+        for key in self.encryption_keys:
+            _check_fernet_key(key)
+        if not 0 <= self.token_leeway_seconds <= 300:
+            raise ConfigurationError("ADDON_TOKEN_LEEWAY_SECONDS must be between 0 and 300")
+        if not 1024 <= self.max_body_bytes <= 64 * 1_048_576:
+            raise ConfigurationError("ADDON_MAX_BODY_BYTES must be between 1024 and 67108864")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigurationError("ADDON_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if self.env is Environment.PRODUCTION:
+            if not self.encryption_keys:
+                raise ConfigurationError("ADDON_ENCRYPTION_KEYS is required in production")
+            if not self.public_url.startswith("https://"):
+                raise ConfigurationError("ADDON_PUBLIC_URL must use https in production")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (tests and the demo use this)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_process_env(cls) -> Settings:
+        """Settings from this process's environment (the only read of `os.environ`)."""
+        return cls.from_env(os.environ)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from `ADDON_*` variables; unset ones keep their defaults."""
+        values: dict[str, Any] = {}
+
+        def maybe_set(name: str, envvar: str, coerce: Callable[[str], T]) -> None:
+            raw = environ.get(envvar)
+            if raw is None or raw.strip() == "":
+                return
+            try:
+                values[name] = coerce(raw.strip())
+            except ConfigurationError:
+                raise
+            except (ValueError, TypeError) as exc:
+                raise ConfigurationError(f"{envvar} is invalid: {exc}") from None
+
+        maybe_set("env", "ADDON_ENV", _enum(Environment, "ADDON_ENV"))
+        maybe_set("public_url", "ADDON_PUBLIC_URL", str)
+        maybe_set("addon_key", "ADDON_KEY", str)
+        maybe_set("addon_name", "ADDON_NAME", str)
+        maybe_set("database_url", "ADDON_DATABASE_URL", str)
+        maybe_set("encryption_keys", "ADDON_ENCRYPTION_KEYS", _secrets)
+        maybe_set("clockify_public_keys", "ADDON_CLOCKIFY_PUBLIC_KEYS", _pem_blocks)
+        maybe_set("token_leeway_seconds", "ADDON_TOKEN_LEEWAY_SECONDS", _int)
+        maybe_set("max_body_bytes", "ADDON_MAX_BODY_BYTES", _int)
+        maybe_set("frame_ancestors", "ADDON_FRAME_ANCESTORS", _words)
+        maybe_set("proxy_hops", "ADDON_PROXY_HOPS", _int)
+        maybe_set("log_level", "ADDON_LOG_LEVEL", str.upper)
+        maybe_set("log_format", "ADDON_LOG_FORMAT", _enum(LogFormat, "ADDON_LOG_FORMAT"))
+        unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
+        if unknown:
+            raise ConfigurationError(f"unknown setting {unknown[0]} (check for a typo)")
+        return cls(**values)
+
+
+KNOWN_VARIABLES = frozenset(
+    {
+        "ADDON_ENV",
+        "ADDON_PUBLIC_URL",
+        "ADDON_KEY",
+        "ADDON_NAME",
+        "ADDON_DATABASE_URL",
+        "ADDON_ENCRYPTION_KEYS",
+        "ADDON_CLOCKIFY_PUBLIC_KEYS",
+        "ADDON_TOKEN_LEEWAY_SECONDS",
+        "ADDON_MAX_BODY_BYTES",
+        "ADDON_FRAME_ANCESTORS",
+        "ADDON_PROXY_HOPS",
+        "ADDON_LOG_LEVEL",
+        "ADDON_LOG_FORMAT",
+    }
+)
+
+
+def _enum(kind: type[StrEnum], envvar: str) -> Callable[[str], Any]:
+    def coerce(raw: str) -> Any:
+        try:
+            return kind(raw.lower())
+        except ValueError:
+            allowed = ", ".join(m.value for m in kind)
+            raise ConfigurationError(f"{envvar} must be one of: {allowed}") from None
+
+    return coerce
+
+
+def _int(raw: str) -> int:
+    return int(raw, 10)
+
+
+def _words(raw: str) -> tuple[str, ...]:
+    return tuple(part for part in re.split(r"[\s,]+", raw) if part)
+
+
+def _secrets(raw: str) -> tuple[Secret, ...]:
+    return tuple(Secret(part) for part in _words(raw))
+
+
+def _pem_blocks(raw: str) -> tuple[str, ...]:
+    text = raw.replace("\\n", "\n")
+    blocks = tuple(m.group(0) + "\n" for m in _PEM_BLOCK.finditer(text))
+    if not blocks:
+        raise ValueError("expected one or more '-----BEGIN PUBLIC KEY-----' PEM blocks")
+    return blocks
+
+
+def _check_url(envvar: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigurationError(f"{envvar} must be an absolute http(s) URL")
+
+
+def _check_public_key(pem: str) -> None:
+    try:
+        key = load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, TypeError, UnicodeEncodeError):
+        raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS holds a key that is not PEM") from None
+    if not isinstance(key, RSAPublicKey):
+        raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS must hold RSA public keys")
+
+
+def _check_fernet_key(key: Secret) -> None:
+    try:
+        raw = base64.urlsafe_b64decode(key.reveal().encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError):
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigurationError(
+            "ADDON_ENCRYPTION_KEYS must hold url-safe base64 Fernet keys of 32 bytes "
+            "(generate one with: python -m addon generate-key)"
+        )

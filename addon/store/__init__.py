@@ -1,0 +1,1 @@
+"""Persistence: engine and sessions, models, and repository functions over a Session."""

@@ -1,0 +1,101 @@
+"""Tables: one installation per workspace, its webhook subscriptions, and removal tombstones.
+
+Every workspace-scoped table carries a `workspace_id` column; `repositories.purge_workspace`
+deletes from each of them, so a DELETED callback leaves nothing behind (a test keeps new tables
+honest). Secrets never sit in clear: the installation token is Fernet ciphertext, webhook tokens
+are kept only as SHA-256 digests (we only ever compare them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from addon.store.db import Base, UTCDateTime
+
+__all__ = ["Installation", "InstallationStatus", "RemovedInstallation", "WebhookSubscription"]
+
+_ID = 64
+_URL = 2048
+
+
+class InstallationStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+
+
+class Installation(Base):
+    """The INSTALLED payload of one workspace, plus what later lifecycle callbacks changed."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID), unique=True)
+    addon_id: Mapped[str] = mapped_column(String(_ID))
+    installed_by: Mapped[str | None] = mapped_column(String(_ID))
+    addon_user_id: Mapped[str | None] = mapped_column(String(_ID))
+    owner_user_id: Mapped[str | None] = mapped_column(String(_ID))
+    token_ciphertext: Mapped[str] = mapped_column(Text)
+    token_digest: Mapped[str] = mapped_column(String(64))
+    token_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    api_url: Mapped[str] = mapped_column(String(_URL))
+    backend_url: Mapped[str] = mapped_column(String(_URL))
+    reports_url: Mapped[str] = mapped_column(String(_URL))
+    status: Mapped[str] = mapped_column(String(16), default=InstallationStatus.ACTIVE.value)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    settings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    settings_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    needs_reinstall: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    webhooks: Mapped[list[WebhookSubscription]] = relationship(
+        back_populates="installation", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == InstallationStatus.ACTIVE.value
+
+    def __repr__(self) -> str:
+        return f"Installation(workspace_id={self.workspace_id!r}, status={self.status!r})"
+
+
+class WebhookSubscription(Base):
+    """One webhook Clockify registered for an installation, with its token's digest."""
+
+    __tablename__ = "webhook_subscription"
+    __table_args__ = (UniqueConstraint("installation_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    installation_id: Mapped[int] = mapped_column(
+        ForeignKey("installation.id", ondelete="CASCADE"), index=True
+    )
+    workspace_id: Mapped[str] = mapped_column(String(_ID), index=True)
+    path: Mapped[str] = mapped_column(String(_URL))
+    webhook_type: Mapped[str] = mapped_column(String(32))
+    token_digest: Mapped[str] = mapped_column(String(64))
+
+    installation: Mapped[Installation] = relationship(back_populates="webhooks")
+
+
+class RemovedInstallation(Base):
+    """A tombstone: which installation a DELETED callback removed, and when.
+
+    Clockify delivers at least once and in no guaranteed order, so a retried INSTALLED can
+    arrive after the DELETED that ended it. The tombstone lets us recognise it (same token, or a
+    token issued before the removal) and refuse to bring the installation back.
+    """
+
+    __tablename__ = "removed_installation"
+    __table_args__ = (Index(None, "workspace_id", "addon_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID))
+    addon_id: Mapped[str] = mapped_column(String(_ID))
+    token_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime)

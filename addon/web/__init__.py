@@ -1,0 +1,1 @@
+"""HTTP in: thin views that verify, parse and hand over to the store."""

@@ -1,0 +1,121 @@
+"""Signs Clockify-shaped JWTs with a key pair the sandbox generates at start.
+
+The key pair lives only in memory: it is created when a `TokenIssuer` is built and never written
+to disk, so no private key can end up in a commit. The add-on under test is configured with
+`TokenIssuer.public_key_pem`, exactly as production is configured with Clockify's published key.
+
+Claim sets follow Clockify's add-on documentation (see shared `addon-platform.md` §3):
+installation and user tokens carry `backendUrl`/`reportsUrl`/`locationsUrl`/`screenshotsUrl`,
+`workspaceId`, `user` and `addonId`; user tokens add `language`, `theme`, `workspaceRole` and a
+30-minute `exp`; webhook and lifecycle tokens carry the reduced set.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+USER_TOKEN_LIFETIME_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class ApiUrls:
+    """The environment URLs a Clockify token names (global or regional)."""
+
+    backend_url: str
+    reports_url: str
+    locations_url: str
+    screenshots_url: str
+    pto_url: str
+
+    def as_claims(self) -> dict[str, str]:
+        return {
+            "backendUrl": self.backend_url,
+            "reportsUrl": self.reports_url,
+            "locationsUrl": self.locations_url,
+            "screenshotsUrl": self.screenshots_url,
+            "ptoUrl": self.pto_url,
+        }
+
+
+def _new_private_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@dataclass(slots=True)
+class TokenIssuer:
+    """Issues RS256 tokens for one add-on key, as Clockify does for a published add-on."""
+
+    addon_key: str
+    _private_key: rsa.RSAPrivateKey = field(default_factory=_new_private_key, repr=False)
+
+    @property
+    def public_key_pem(self) -> str:
+        return (
+            self._private_key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode("ascii")
+        )
+
+    def sign(self, claims: dict[str, Any], *, headers: dict[str, Any] | None = None) -> str:
+        """Sign arbitrary claims; tests use this to build deliberately wrong tokens."""
+        return jwt.encode(claims, self._private_key, algorithm="RS256", headers=headers)
+
+    def _base(self, workspace_id: str, addon_id: str, now: float | None) -> dict[str, Any]:
+        issued = int(time.time() if now is None else now)
+        return {
+            "iss": "clockify",
+            "sub": self.addon_key,
+            "type": "addon",
+            "workspaceId": workspace_id,
+            "addonId": addon_id,
+            "iat": issued,
+        }
+
+    def installation_token(
+        self, *, workspace_id: str, addon_id: str, owner_id: str, urls: ApiUrls,
+        now: float | None = None,
+    ) -> str:
+        """The never-expiring token delivered once in the INSTALLED payload."""
+        claims = self._base(workspace_id, addon_id, now)
+        claims.update(urls.as_claims())
+        claims["user"] = owner_id
+        return self.sign(claims)
+
+    def user_token(
+        self, *, workspace_id: str, addon_id: str, user_id: str, urls: ApiUrls,
+        role: str = "OWNER", language: str = "EN", theme: str = "DEFAULT",
+        now: float | None = None,
+    ) -> str:
+        """The 30-minute token Clockify appends as `auth_token` to component iframe URLs."""
+        claims = self._base(workspace_id, addon_id, now)
+        claims.update(urls.as_claims())
+        claims.update(
+            {
+                "user": user_id,
+                "workspaceRole": role,
+                "language": language,
+                "theme": theme,
+                "exp": claims["iat"] + USER_TOKEN_LIFETIME_SECONDS,
+            }
+        )
+        return self.sign(claims)
+
+    def lifecycle_token(
+        self, *, workspace_id: str, addon_id: str, now: float | None = None
+    ) -> str:
+        """The `X-Addon-Lifecycle-Token` signature sent with every lifecycle callback."""
+        return self.sign(self._base(workspace_id, addon_id, now))
+
+    def webhook_token(
+        self, *, workspace_id: str, addon_id: str, now: float | None = None
+    ) -> str:
+        """The never-expiring `clockify-signature` of one webhook of one installation."""
+        return self.sign(self._base(workspace_id, addon_id, now))
