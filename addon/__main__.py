@@ -34,9 +34,12 @@ def _rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
 
     if not settings.encryption_keys:
         raise ConfigurationError("ADDON_ENCRYPTION_KEYS must be set to rotate keys")
-    sessions = make_session_factory(create_db_engine(settings.database_url))
-    with sessions.begin() as session:
-        count = rotate_tokens(session, TokenCipher(settings.encryption_keys))
+    engine = create_db_engine(settings.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            count = rotate_tokens(session, TokenCipher(settings.encryption_keys))
+    finally:
+        engine.dispose()
     print(f"re-encrypted {count} installation token(s) under the newest key")
     return 0
 

@@ -1,0 +1,111 @@
+"""Settings: defaults run the demo, every variable is coerced, a bad value names its variable."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from addon.errors import ConfigurationError
+from addon.settings import (
+    CLOCKIFY_PUBLIC_KEY_PEM,
+    KNOWN_VARIABLES,
+    Environment,
+    LogFormat,
+    Secret,
+    Settings,
+)
+
+
+def test_defaults_need_no_environment() -> None:
+    settings = Settings.from_env({})
+
+    assert settings == Settings()
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.clockify_public_keys == (CLOCKIFY_PUBLIC_KEY_PEM,)
+    assert settings.database_url.startswith("sqlite:///")
+
+
+def test_every_variable_is_read_and_coerced() -> None:
+    key = Fernet.generate_key().decode()
+    environ = {
+        "ADDON_ENV": "production",
+        "ADDON_PUBLIC_URL": "https://reports.example.com",
+        "ADDON_KEY": "acme-reports",
+        "ADDON_NAME": "Acme Reports",
+        "ADDON_DATABASE_URL": "postgresql+psycopg://u@db/addon",
+        "ADDON_ENCRYPTION_KEYS": f"{key}, {Fernet.generate_key().decode()}",
+        "ADDON_CLOCKIFY_PUBLIC_KEYS": CLOCKIFY_PUBLIC_KEY_PEM.replace("\n", "\\n"),
+        "ADDON_TOKEN_LEEWAY_SECONDS": "10",
+        "ADDON_MAX_BODY_BYTES": "2048",
+        "ADDON_FRAME_ANCESTORS": "https://app.clockify.me https://*.clockify.me",
+        "ADDON_PROXY_HOPS": "1",
+        "ADDON_LOG_LEVEL": "debug",
+        "ADDON_LOG_FORMAT": "TEXT",
+    }
+    assert set(environ) == KNOWN_VARIABLES
+
+    settings = Settings.from_env(environ)
+
+    assert settings.env is Environment.PRODUCTION
+    assert settings.public_url == "https://reports.example.com"
+    assert settings.addon_key == "acme-reports"
+    assert settings.encryption_keys[0] == Secret(key) and len(settings.encryption_keys) == 2
+    assert settings.clockify_public_keys == (CLOCKIFY_PUBLIC_KEY_PEM,)
+    assert settings.token_leeway_seconds == 10
+    assert settings.max_body_bytes == 2048
+    assert settings.frame_ancestors == ("https://app.clockify.me", "https://*.clockify.me")
+    assert settings.proxy_hops == 1
+    assert settings.log_level == "DEBUG"
+    assert settings.log_format is LogFormat.TEXT
+
+
+def test_every_settings_field_has_exactly_one_variable() -> None:
+    assert len(KNOWN_VARIABLES) == len(Settings.__dataclass_fields__)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ADDON_ENV", "staging"),
+        ("ADDON_PUBLIC_URL", "reports.example.com"),
+        ("ADDON_PUBLIC_URL", "https://reports.example.com/"),
+        ("ADDON_KEY", "Has Spaces"),
+        ("ADDON_ENCRYPTION_KEYS", "too-short"),
+        ("ADDON_CLOCKIFY_PUBLIC_KEYS", "not a pem"),
+        (
+            "ADDON_CLOCKIFY_PUBLIC_KEYS",
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        ),
+        ("ADDON_TOKEN_LEEWAY_SECONDS", "soon"),
+        ("ADDON_TOKEN_LEEWAY_SECONDS", "3600"),
+        ("ADDON_MAX_BODY_BYTES", "12"),
+        ("ADDON_LOG_LEVEL", "loud"),
+        ("ADDON_LOG_FORMAT", "xml"),
+        ("ADDON_DATABSE_URL", "sqlite://"),
+    ],
+)
+def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env({variable: value})
+
+    assert variable in str(raised.value)
+
+
+def test_production_requires_encryption_keys_and_https() -> None:
+    with pytest.raises(ConfigurationError, match="ADDON_ENCRYPTION_KEYS"):
+        Settings.from_env({"ADDON_ENV": "production", "ADDON_PUBLIC_URL": "https://a.example"})
+    with pytest.raises(ConfigurationError, match="https"):
+        Settings.from_env(
+            {"ADDON_ENV": "production", "ADDON_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+        )
+
+
+def test_secrets_never_print() -> None:
+    key = Fernet.generate_key().decode()
+    settings = Settings(encryption_keys=(Secret(key),))
+
+    assert key not in repr(settings)
+    assert (
+        key not in str(Secret(key)) and key not in f"{Secret(key)}" and key not in repr(Secret(key))
+    )
+    assert Secret(key).reveal() == key
