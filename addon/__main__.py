@@ -16,6 +16,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     argv = [gunicorn, "--config", "python:addon.gunicorn_conf", "addon:create_app()"]
     if args.bind:
         argv[1:1] = ["--bind", args.bind]
+    if not settings.encryption_keys:
+        # Development only (production refuses to start without keys): one ephemeral key for
+        # all workers, or each worker could not read what another stored.
+        from addon.store.crypto import TokenCipher
+
+        os.environ["ADDON_ENCRYPTION_KEYS"] = TokenCipher.generate_key()
+        print("ADDON_ENCRYPTION_KEYS is not set: using an ephemeral key (development only)")
     os.execv(gunicorn, argv)  # noqa: S606  # replaces this process with gunicorn; argv is ours
 
 
