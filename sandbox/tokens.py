@@ -33,6 +33,41 @@ class ApiUrls:
     screenshots_url: str
     pto_url: str
 
+    @classmethod
+    def for_sandbox(cls, sandbox_url: str, region: str | None) -> ApiUrls:
+        """The URLs a sandbox at `sandbox_url` puts in tokens for a workspace in `region`.
+
+        One host has to stand in for Clockify's many, so each one becomes a path prefix:
+
+        ============  ============================  =====================================
+        claim         global (`region=None`)        regional (e.g. `euc1`)
+        ============  ============================  =====================================
+        backendUrl    `{sandbox}/api`               `{sandbox}/regions/euc1/api`
+        reportsUrl    `{sandbox}/reports`           `{sandbox}/regions/euc1/report`
+        locationsUrl  `{sandbox}/locations`         `{sandbox}/regions/euc1/locations`
+        screenshots…  `{sandbox}/screenshots`       `{sandbox}/regions/euc1/screenshots`
+        ptoUrl        `{sandbox}/pto`               `{sandbox}/regions/euc1/pto`
+        ============  ============================  =====================================
+
+        The global reports prefix is `reports` (Clockify: `reports.api.clockify.me`) and the
+        regional one `report` (Clockify: `euc1.clockify.me/report`), as in production: an
+        add-on that derives the Reports URL from `backendUrl` instead of reading the
+        `reportsUrl` claim therefore fails against the sandbox too.
+        """
+        base = sandbox_url.rstrip("/")
+        if region is None:
+            prefix, reports = base, f"{base}/reports"
+        else:
+            prefix = f"{base}/regions/{region}"
+            reports = f"{prefix}/report"
+        return cls(
+            backend_url=f"{prefix}/api",
+            reports_url=reports,
+            locations_url=f"{prefix}/locations",
+            screenshots_url=f"{prefix}/screenshots",
+            pto_url=f"{prefix}/pto",
+        )
+
     def as_claims(self) -> dict[str, str]:
         return {
             "backendUrl": self.backend_url,
@@ -80,7 +115,12 @@ class TokenIssuer:
         }
 
     def installation_token(
-        self, *, workspace_id: str, addon_id: str, owner_id: str, urls: ApiUrls,
+        self,
+        *,
+        workspace_id: str,
+        addon_id: str,
+        owner_id: str,
+        urls: ApiUrls,
         now: float | None = None,
     ) -> str:
         """The never-expiring token delivered once in the INSTALLED payload."""
@@ -90,8 +130,15 @@ class TokenIssuer:
         return self.sign(claims)
 
     def user_token(
-        self, *, workspace_id: str, addon_id: str, user_id: str, urls: ApiUrls,
-        role: str = "OWNER", language: str = "EN", theme: str = "DEFAULT",
+        self,
+        *,
+        workspace_id: str,
+        addon_id: str,
+        user_id: str,
+        urls: ApiUrls,
+        role: str = "OWNER",
+        language: str = "EN",
+        theme: str = "DEFAULT",
         now: float | None = None,
     ) -> str:
         """The 30-minute token Clockify appends as `auth_token` to component iframe URLs."""
@@ -108,14 +155,10 @@ class TokenIssuer:
         )
         return self.sign(claims)
 
-    def lifecycle_token(
-        self, *, workspace_id: str, addon_id: str, now: float | None = None
-    ) -> str:
+    def lifecycle_token(self, *, workspace_id: str, addon_id: str, now: float | None = None) -> str:
         """The `X-Addon-Lifecycle-Token` signature sent with every lifecycle callback."""
         return self.sign(self._base(workspace_id, addon_id, now))
 
-    def webhook_token(
-        self, *, workspace_id: str, addon_id: str, now: float | None = None
-    ) -> str:
+    def webhook_token(self, *, workspace_id: str, addon_id: str, now: float | None = None) -> str:
         """The never-expiring `clockify-signature` of one webhook of one installation."""
         return self.sign(self._base(workspace_id, addon_id, now))

@@ -1,0 +1,189 @@
+"""`make demo`: the Clockify sandbox, the add-on and a local SMTP outbox, wired together.
+
+Everything runs on loopback in one process: the sandbox (with its seeded workspace and a key pair
+made now), the add-on on a fresh SQLite file with a fresh encryption key, and an aiosmtpd outbox
+that keeps every message as an `.eml` file. The add-on is installed into the seeded workspace by
+the real INSTALLED lifecycle call, then one URL is printed: the Clockify-like page with our
+sidebar in its iframe. `--check` does the same, fetches that page and the iframe, and exits
+(the test-suite runs it so `make demo` cannot silently rot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import shutil
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from aiosmtpd.controller import Controller
+
+from addon import create_app
+from addon.settings import LogFormat, Secret, Settings
+from addon.store.crypto import TokenCipher
+from addon.store.migrate import upgrade
+from sandbox.served import ServedApp
+from sandbox.server import SandboxServer
+from sandbox.state import SEED_WORKSPACE_ID
+from sandbox.tokens import TokenIssuer
+
+log = logging.getLogger("sandbox.demo")
+
+
+class Outbox:
+    """aiosmtpd handler: each message becomes a numbered `.eml` file in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+        self._lock = threading.Lock()
+
+    # aiosmtpd calls the hook by this exact name.
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.count += 1
+            path = self.directory / f"{self.count:04d}.eml"
+        path.write_bytes(envelope.original_content or envelope.content)
+        log.info("outbox: message %d for %s saved to %s", self.count, envelope.rcpt_tos, path)
+        return "250 Message accepted for delivery"
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when it is free (stable URLs for people), else any free port."""
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise OSError("no free port")
+
+
+@dataclass(frozen=True)
+class Demo:
+    sandbox_url: str
+    addon_url: str
+    smtp_port: int
+    outbox: Path
+    addon_id: str
+    open_url: str
+
+
+@contextmanager
+def run_demo(
+    data_dir: Path, *, sandbox_port: int, addon_port: int, smtp_port: int
+) -> Iterator[Demo]:
+    """Start everything, install the add-on, yield the URLs; stop everything on exit."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    (data_dir / "outbox").mkdir(parents=True)
+    with ExitStack() as stack:
+        issuer = TokenIssuer(addon_key=Settings().addon_key)
+        sandbox = SandboxServer(issuer, port=free_port(sandbox_port)).start()
+        stack.callback(sandbox.stop)
+
+        smtp_port = free_port(smtp_port)
+        controller = Controller(Outbox(data_dir / "outbox"), hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        stack.callback(controller.stop)
+
+        database_url = f"sqlite:///{data_dir / 'addon.sqlite3'}"
+        upgrade(database_url)
+
+        def build_addon(url: str) -> Any:
+            return create_app(
+                Settings(
+                    public_url=url,
+                    database_url=database_url,
+                    encryption_keys=(Secret(TokenCipher.generate_key()),),
+                    clockify_public_keys=(issuer.public_key_pem,),
+                    frame_ancestors=(sandbox.url,),
+                    log_format=LogFormat.TEXT,
+                )
+            )
+
+        addon = stack.enter_context(ServedApp(build_addon, port=free_port(addon_port)))
+        response = requests.post(
+            f"{sandbox.url}/sandbox/workspaces/{SEED_WORKSPACE_ID}/addons",
+            json={"manifestUrl": f"{addon.url}/manifest"},
+            timeout=10,
+        )
+        result = response.json()
+        if response.status_code != 201 or result.get("lifecycleStatus") != 200:
+            raise RuntimeError(f"installing the add-on into the sandbox failed: {result}")
+        addon_id = result["addonId"]
+        yield Demo(
+            sandbox_url=sandbox.url,
+            addon_url=addon.url,
+            smtp_port=smtp_port,
+            outbox=data_dir / "outbox",
+            addon_id=addon_id,
+            open_url=f"{sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{addon_id}/0",
+        )
+
+
+def check(demo: Demo) -> None:
+    """Fetch the shell page and the iframe it embeds, as a browser would; raise if either fails."""
+    page = requests.get(demo.open_url, timeout=10)
+    page.raise_for_status()
+    match = re.search(r'id="addon-frame"[^>]*src="([^"]+)"', page.text) or re.search(
+        r'src="([^"]+)"[^>]*id="addon-frame"', page.text
+    )
+    if match is None:
+        raise RuntimeError("the sandbox page has no add-on iframe")
+    frame = requests.get(match.group(1).replace("&amp;", "&"), timeout=10)
+    frame.raise_for_status()
+    if SEED_WORKSPACE_ID not in frame.text:
+        raise RuntimeError("the sidebar does not show the seeded workspace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox.demo")
+    parser.add_argument("--data-dir", type=Path, default=Path(".local/demo"))
+    parser.add_argument("--sandbox-port", type=int, default=8090)
+    parser.add_argument("--addon-port", type=int, default=8080)
+    parser.add_argument("--smtp-port", type=int, default=8025)
+    parser.add_argument("--check", action="store_true", help="start, verify the page, exit")
+    args = parser.parse_args(argv)
+    with run_demo(
+        args.data_dir,
+        sandbox_port=args.sandbox_port,
+        addon_port=args.addon_port,
+        smtp_port=args.smtp_port,
+    ) as demo:
+        if args.check:
+            check(demo)
+            print(f"demo check passed: {demo.open_url}")
+            return 0
+        print(
+            "\n  Clockify sandbox : "
+            + demo.sandbox_url
+            + "\n  Add-on           : "
+            + demo.addon_url
+            + "  (manifest at /manifest)"
+            + f"\n  SMTP outbox      : 127.0.0.1:{demo.smtp_port} -> {demo.outbox}/"
+            + "\n\n  Open this URL to see the add-on inside the Clockify-like page:\n\n    "
+            + demo.open_url
+            + "\n\n  Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        try:
+            stopped.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Fixtures for the sandbox's own tests: a real sandbox and a throwaway add-on, both on loopback.
+
+The sandbox is the code under test here, so the add-on is a test double: a tiny Flask app that
+serves a manifest, records every request it receives and answers with a chosen status.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import pytest
+import requests
+from flask import Flask, redirect, request
+from flask.typing import ResponseReturnValue
+from werkzeug.serving import make_server
+
+from sandbox import SEED_WORKSPACE_ID, SandboxServer, TokenIssuer
+
+ADDON_KEY = "northwind-reports"
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class AddonDouble:
+    """An add-on stand-in: `manifest` is served at `/manifest`, lifecycle POSTs are recorded."""
+
+    def __init__(self) -> None:
+        self.manifest: dict[str, Any] = {}
+        self.status_code = 200
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        app = Flask("addon_double")
+
+        @app.get("/manifest")
+        def manifest() -> dict[str, Any]:
+            return self.manifest
+
+        @app.get("/moved")
+        def moved() -> ResponseReturnValue:
+            return redirect("/manifest")
+
+        @app.get("/not-json")
+        def not_json() -> str:
+            return "<html>not a manifest</html>"
+
+        @app.post("/lifecycle/<event>")
+        def lifecycle(event: str) -> tuple[str, int]:
+            with self._lock:
+                self.received.append(
+                    Received(request.path, dict(request.headers), request.get_data())
+                )
+            return "", self.status_code
+
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.port}"
+        self.manifest = make_manifest(self.url)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        self._server.server_close()
+
+    def posts_to(self, path: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if r.path == path]
+
+
+def make_manifest(base_url: str, **overrides: Any) -> dict[str, Any]:
+    """A manifest like the real add-on's: all four lifecycle hooks, webhooks, two components."""
+    manifest: dict[str, Any] = {
+        "schemaVersion": "1.3",
+        "key": ADDON_KEY,
+        "name": "Northwind Reports",
+        "baseUrl": base_url,
+        "minimalSubscriptionPlan": "PRO",
+        "scopes": ["REPORTS_READ", "WORKSPACE_READ"],
+        "lifecycle": [
+            {"type": "INSTALLED", "path": "/lifecycle/installed"},
+            {"type": "DELETED", "path": "/lifecycle/deleted"},
+            {"type": "STATUS_CHANGED", "path": "/lifecycle/status-changed"},
+            {"type": "SETTINGS_UPDATED", "path": "/lifecycle/settings-updated"},
+        ],
+        "webhooks": [
+            {"event": "NEW_TIME_ENTRY", "path": "/webhooks/new-time-entry"},
+            {"event": "TIME_ENTRY_DELETED", "path": "/webhooks/time-entry-deleted"},
+        ],
+        "components": [
+            {"type": "sidebar", "accessLevel": "EVERYONE", "path": "/sidebar", "label": "Reports+"},
+            {"type": "sidebar", "accessLevel": "ADMINS", "path": "/admin", "label": "Invoicing"},
+        ],
+        "settings": {
+            "tabs": [
+                {
+                    "id": "general",
+                    "name": "General",
+                    "settings": [
+                        {
+                            "id": "invoice-prefix",
+                            "name": "Invoice prefix",
+                            "type": "TXT",
+                            "value": "INV-",
+                            "accessLevel": "ADMINS",
+                        },
+                        {
+                            "id": "rounding",
+                            "name": "Rounding",
+                            "type": "DROPDOWN_SINGLE",
+                            "value": "1",
+                            "allowedValues": ["1", "15"],
+                            "accessLevel": "ADMINS",
+                        },
+                    ],
+                    "groups": [
+                        {
+                            "id": "email",
+                            "title": "Email",
+                            "settings": [
+                                {
+                                    "id": "send-copy",
+                                    "name": "Send me a copy",
+                                    "type": "CHECKBOX",
+                                    "value": False,
+                                    "accessLevel": "EVERYONE",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+    manifest.update(overrides)
+    return manifest
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    with SandboxServer(TokenIssuer(ADDON_KEY)) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
+    """The session's sandbox, back in its seeded state for every test."""
+    sandbox_server.state.reset()
+    return sandbox_server
+
+
+@pytest.fixture
+def addon() -> Iterator[AddonDouble]:
+    double = AddonDouble()
+    double.start()
+    yield double
+    double.stop()
+
+
+@pytest.fixture
+def install(sandbox: SandboxServer, addon: AddonDouble) -> Any:
+    """Install `addon` on a workspace (default: the seeded one); returns the response."""
+
+    def _install(
+        workspace_id: str = SEED_WORKSPACE_ID, manifest_url: str | None = None
+    ) -> requests.Response:
+        return requests.post(
+            f"{sandbox.url}/sandbox/workspaces/{workspace_id}/addons",
+            json={"manifestUrl": manifest_url or f"{addon.url}/manifest"},
+            timeout=30,
+        )
+
+    return _install
+
+
+@pytest.fixture
+def installed(install: Any) -> str:
+    """The add-on installed on the seeded workspace; returns its addonId."""
+    response = install()
+    assert response.status_code == 201, response.text
+    addon_id: str = response.json()["addonId"]
+    return addon_id
+
+
+@pytest.fixture
+def verify(sandbox: SandboxServer) -> Any:
+    """Verify a token the way a careful add-on does, with the PEM the sandbox publishes."""
+    pem = requests.get(f"{sandbox.url}/sandbox/public-key", timeout=10).text
+
+    def _verify(token: str) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            pem,
+            algorithms=["RS256"],
+            issuer="clockify",
+            options={"require": ["iss", "sub", "type", "iat"], "verify_aud": False},
+        )
+        assert claims["sub"] == ADDON_KEY
+        assert claims["type"] == "addon"
+        return claims
+
+    return _verify
