@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from addon.errors import ConfigurationError
+from addon.secret import Secret
 
 __all__ = ["CLOCKIFY_PUBLIC_KEY_PEM", "Environment", "LogFormat", "Secret", "Settings"]
 
@@ -41,31 +42,6 @@ yQIDAQAB
 
 _PEM_BLOCK = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
 _ADDON_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
-
-
-class Secret:
-    """A string that never prints: `repr`, `str` and f-strings show `***`."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        """Return the clear value; call only where the secret is used."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    def __str__(self) -> str:
-        return "***"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
 
 
 class Environment(StrEnum):

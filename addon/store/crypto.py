@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from addon.settings import Secret
+from addon.secret import Secret
 
 __all__ = ["TokenCipher", "TokenDecryptionError", "token_digest"]
 
