@@ -12,12 +12,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Double, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addon.store.db import Base, UTCDateTime
 
-__all__ = ["Installation", "InstallationStatus", "RemovedInstallation", "WebhookSubscription"]
+__all__ = [
+    "Installation",
+    "InstallationStatus",
+    "RateLimitState",
+    "RemovedInstallation",
+    "WebhookSubscription",
+]
 
 _ID = 64
 _URL = 2048
@@ -99,3 +105,16 @@ class RemovedInstallation(Base):
     addon_id: Mapped[str] = mapped_column(String(_ID))
     token_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateLimitState(Base):
+    """The GCRA ledger of `clockify.ratelimit`: one theoretical arrival time per workspace.
+
+    Written only through raw SQL in `clockify.ratelimit` (one UPSERT per permit); declared here
+    so that the migration history and the purge on DELETED know about it.
+    """
+
+    __tablename__ = "rate_limit_state"
+
+    workspace_id: Mapped[str] = mapped_column(String(_ID), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)  # epoch seconds of the next free slot

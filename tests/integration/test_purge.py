@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from addon.clockify.ratelimit import RateLimiter
 from addon.runtime import Runtime
 from addon.store.db import Base
 from addon.store.repositories import workspace_tables
 from tests.clockify import ClockifyActions
+
+
+def _counts(runtime: Runtime, workspace_id: str) -> dict[str, int]:
+    with runtime.sessions() as session:
+        return {
+            table.name: session.scalar(
+                select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)
+            )
+            or 0
+            for table in workspace_tables()
+        }
 
 
 def test_every_table_with_workspace_data_is_purged(
@@ -18,25 +30,15 @@ def test_every_table_with_workspace_data_is_purged(
         clockify.client, clockify.issuer, workspace_id="e" * 24, addon_id="f" * 24
     )
     neighbour.install(webhooks=1)
+    for workspace_id in (clockify.workspace_id, neighbour.workspace_id):
+        RateLimiter(runtime.engine).reserve(workspace_id)
+    before = _counts(runtime, neighbour.workspace_id)
 
     clockify.uninstall()
 
     purged = {table.name for table in workspace_tables()}
-    expected = {t.name for t in Base.metadata.sorted_tables if "workspace_id" in t.c} - {
-        "removed_installation"
-    }
-    assert purged == expected
-    with runtime.sessions() as session:
-        for table in workspace_tables():
-            left = session.scalar(
-                select(func.count())
-                .select_from(table)
-                .where(table.c.workspace_id == clockify.workspace_id)
-            )
-            kept = session.scalar(
-                select(func.count())
-                .select_from(table)
-                .where(table.c.workspace_id == neighbour.workspace_id)
-            )
-            assert left == 0, table.name
-            assert kept and kept > 0, table.name
+    expected = {t.name for t in Base.metadata.sorted_tables if "workspace_id" in t.c}
+    assert purged == expected - {"removed_installation"}
+    assert set(_counts(runtime, clockify.workspace_id).values()) == {0}
+    assert _counts(runtime, neighbour.workspace_id) == before
+    assert all(before.values()), before
