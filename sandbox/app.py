@@ -6,7 +6,10 @@ Areas, one blueprint each (`sandbox/web/`):
   uninstall, redeliver, public key, reset): what an admin does in Clockify's UI.
 * `shell`: `/` and `/workspaces/...` HTML pages imitating Clockify's app with the add-on's
   sidebar entry and component iframe.
-* `api` and `reports_api`: placeholders for Clockify's regular API and Reports API.
+* `control_api`: `/sandbox/...` JSON that tests and benches turn: generated workspaces,
+  programmed faults, response shapes, rate limits and the request log.
+* `api` and `reports_api`: Clockify's regular API (read-only) and Reports API, computed from
+  the workspace's data, behind the gate in `web/gate.py` (faults, auth, rate limit, scopes).
 
 Region scheme. One sandbox host stands in for all of Clockify's hosts, so each host becomes a
 path prefix, and tokens for a workspace carry the URLs of that workspace's region:
@@ -35,7 +38,15 @@ from sandbox.errors import register_error_handlers
 from sandbox.installer import DEFAULT_TIMEOUT, Installer
 from sandbox.state import SandboxState
 from sandbox.tokens import TokenIssuer
-from sandbox.web import EXTENSION_KEY, SandboxContext, api, installer_api, reports_api, shell
+from sandbox.web import (
+    EXTENSION_KEY,
+    SandboxContext,
+    api,
+    control_api,
+    installer_api,
+    reports_api,
+    shell,
+)
 
 __all__ = ["create_sandbox_app"]
 
@@ -46,14 +57,18 @@ def create_sandbox_app(
     *,
     sandbox_url: str | None = None,
     http_timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    report_page_size_cap: int = reports_api.DEFAULT_PAGE_SIZE_CAP,
 ) -> Flask:
     """Wire a sandbox around `state` and `issuer`; the caller owns both and may inspect them.
 
     `http_timeout` is the (connect, read) limit in seconds for every request the sandbox makes
-    to the add-on (manifest fetch, lifecycle calls).
+    to the add-on (manifest fetch, lifecycle calls). `report_page_size_cap` is the largest
+    `pageSize` the Reports API accepts: sources say 1000 or 200 (reports-api.md §3.2), so a
+    client must cope with either; it lives in `app.config["REPORT_PAGE_SIZE_CAP"]`.
     """
     app = Flask(__name__, static_folder=None)  # inline CSS only: the machine may be offline
     app.config["SANDBOX_URL"] = sandbox_url
+    app.config["REPORT_PAGE_SIZE_CAP"] = report_page_size_cap
     json_provider = DefaultJSONProvider(app)
     json_provider.sort_keys = False  # answers keep Clockify's documented key order
     app.json = json_provider
@@ -61,6 +76,7 @@ def create_sandbox_app(
     app.extensions[EXTENSION_KEY] = SandboxContext(state, issuer, installer)
     register_error_handlers(app)
     app.register_blueprint(installer_api.bp)
+    app.register_blueprint(control_api.bp)
     app.register_blueprint(shell.bp)
     # Each API is mounted once per environment; see the region scheme above.
     app.register_blueprint(api.bp, url_prefix="/api")

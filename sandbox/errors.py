@@ -10,7 +10,22 @@
      └── AddonUnreachable        502 addon_unreachable  no HTTP answer from the add-on at all
 
 Views only `raise`; `register_error_handlers` answers `{code, message}` as JSON on the installer
-and API routes, and a small HTML page on the shell pages a person looks at.
+routes, and a small HTML page on the shell pages a person looks at.
+
+The simulated Clockify APIs answer in Clockify's own shape instead, `{"message", "code"}` with a
+numeric code (reports-api.md §7), through a second tree:
+
+::
+
+    ClockifyApiError             400 code 501   validation, "doesn't belong to workspace"
+     ├── AuthMissing             401 code 1000  none, both, or `Authorization` credentials
+     ├── ApiKeyUnknown           401 code 4003  an `X-Api-Key` (the sandbox issues none)
+     ├── TokenInvalid            401 code 4017  a bad, foreign or uninstalled add-on token
+     ├── AccessDenied            403 code 403   another workspace, or a scope not in the manifest
+     └── TooManyRequests         429 code 429   above the workspace's rate limit
+
+Codes 1000, 4003, 4017, 501 and 3000 (unknown route or method) are Clockify's as probed live;
+for 403 and 429 no code is documented, so the sandbox uses the HTTP status as the code.
 """
 
 from __future__ import annotations
@@ -22,18 +37,26 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 __all__ = [
+    "AccessDenied",
     "AddonUnreachable",
+    "ApiKeyUnknown",
+    "AuthMissing",
+    "ClockifyApiError",
     "Conflict",
     "Forbidden",
     "ManifestRejected",
     "NotFound",
     "SandboxError",
+    "TokenInvalid",
+    "TooManyRequests",
     "describe_failure",
     "register_error_handlers",
 ]
 
 # Paths whose callers are programs; everything else is a page in the Clockify shell.
 _JSON_PREFIXES = ("/sandbox/", "/api/", "/reports/", "/regions/")
+# Paths of the simulated Clockify APIs, which answer errors in Clockify's `{message, code}`.
+_API_PREFIXES = ("/api/", "/reports/", "/regions/")
 
 
 class SandboxError(Exception):
@@ -78,6 +101,64 @@ class AddonUnreachable(SandboxError):
     code = "addon_unreachable"
 
 
+class ClockifyApiError(Exception):
+    """A refusal by the simulated Clockify API; raise with a message Clockify-like and safe."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[int] = 501
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers or {}
+
+
+class AuthMissing(ClockifyApiError):
+    """Raise unless exactly one of `X-Api-Key` / `X-Addon-Token` came, and no `Authorization`."""
+
+    status = 401
+    code = 1000
+
+    def __init__(self) -> None:
+        super().__init__("Multiple or none auth tokens present")
+
+
+class ApiKeyUnknown(ClockifyApiError):
+    """Raise for any `X-Api-Key`: the sandbox only knows the add-on tokens it signed."""
+
+    status = 401
+    code = 4003
+
+    def __init__(self) -> None:
+        super().__init__("Api key does not exist")
+
+
+class TokenInvalid(ClockifyApiError):
+    """Raise for an add-on token that is malformed, forged, expired or of no live installation."""
+
+    status = 401
+    code = 4017
+
+    def __init__(self) -> None:
+        super().__init__("Token is not valid")
+
+
+class AccessDenied(ClockifyApiError):
+    """Raise when a valid token may not do this: another workspace, or a missing scope."""
+
+    status = 403
+    code = 403
+
+
+class TooManyRequests(ClockifyApiError):
+    """Raise above the workspace's rate limit; the text is the one the OpenAPI documents."""
+
+    status = 429
+    code = 429
+
+    def __init__(self, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__("Too many requests", headers=headers)
+
+
 def describe_failure(exc: requests.RequestException) -> str:
     """A short reason for a failed outbound request, without echoing URLs or headers."""
     if isinstance(exc, requests.Timeout):
@@ -89,6 +170,19 @@ def describe_failure(exc: requests.RequestException) -> str:
 
 def _wants_json() -> bool:
     return request.path.startswith(_JSON_PREFIXES)
+
+
+def _is_clockify_api() -> bool:
+    return request.path.startswith(_API_PREFIXES)
+
+
+def _clockify_answer(
+    status: int, code: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    response = jsonify(message=message, code=code)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
 
 
 def _render(status: int, code: str, message: str) -> tuple[Response | str, int]:
@@ -104,9 +198,21 @@ def register_error_handlers(app: Flask) -> None:
     def _explain(exc: SandboxError) -> tuple[Response | str, int]:
         return _render(exc.status, exc.code, str(exc))
 
+    @app.errorhandler(ClockifyApiError)
+    def _clockify(exc: ClockifyApiError) -> Response:
+        return _clockify_answer(exc.status, exc.code, str(exc), exc.headers)
+
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    def _http(exc: HTTPException) -> tuple[Response | str, int] | Response | HTTPException:
         if exc.code is None or exc.code < 400:
             return exc
+        if _is_clockify_api():
+            # Clockify's own wording for unknown routes and methods (reports-api.md §7).
+            if exc.code == 404:
+                return _clockify_answer(404, 3000, f"No static resource {request.path[1:]}.")
+            if exc.code == 405:
+                message = f"Request method '{request.method}' is not supported"
+                return _clockify_answer(405, 3000, message)
+            return _clockify_answer(exc.code, exc.code, exc.description or exc.name)
         code = (exc.name or "error").lower().replace(" ", "_")
         return _render(exc.code, code, exc.description or exc.name)

@@ -40,10 +40,13 @@ class SandboxServer:
         state: SandboxState | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        report_page_size_cap: int = 1000,
     ) -> None:
         self.issuer = issuer
         self.state = state if state is not None else SandboxState()
-        self.app: Flask = create_sandbox_app(self.state, issuer)
+        self.app: Flask = create_sandbox_app(
+            self.state, issuer, report_page_size_cap=report_page_size_cap
+        )
         self._host = host
         self._port = port
         self._server: BaseWSGIServer | None = None

@@ -10,23 +10,29 @@ of fixed labels, so every run and every `reset()` yields the same workspace and 
 at run time come from a counter that `reset()` does not rewind: an add-on database that outlives
 a reset never sees an installation id twice.
 
-Time entries and reports are out of scope here. They belong to a workspace, so they will be
-more dictionaries keyed by id on `Workspace` (clients, projects, tasks, tags, entries, rates),
-seeded by `seed()` and cleared by `reset()` like the rest.
+A workspace's Clockify data (catalog, rates, entries, expenses) lives on `Workspace`
+(`sandbox/data.py`); `sandbox/generator.py` makes it. Next to the data sit the knobs tests turn
+per workspace: programmed faults, the response shape, the rate limit and the request log.
+`reset()` puts all of them back to their defaults.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from sandbox.data import REGION, Role, User, Workspace, object_id
 from sandbox.errors import Conflict, NotFound
+from sandbox.faults import FaultInjector
+from sandbox.generator import SEED_WORKSPACE_ID, northwind
+from sandbox.limiter import WorkspaceLimiter
 from sandbox.manifests import PLANS, AddonManifest
+from sandbox.recorder import RequestRecorder
+from sandbox.shapes import OFFICIAL, ShapeMode
 
 __all__ = [
     "SEED_WORKSPACE_ID",
@@ -42,22 +48,6 @@ __all__ = [
     "object_id",
 ]
 
-_REGION = re.compile(r"[a-z]{2,4}[0-9]")  # euc1, use2, euw2, apse2
-
-
-def object_id(*labels: str) -> str:
-    """A stable Clockify-shaped id (24 hex digits) derived from `labels`."""
-    return hashlib.sha256(":".join(labels).encode()).hexdigest()[:24]
-
-
-SEED_WORKSPACE_ID = object_id("sandbox-seed", "workspace", "northwind-studio")
-
-
-class Role(StrEnum):
-    OWNER = "OWNER"
-    ADMIN = "ADMIN"
-    USER = "USER"
-
 
 class InstallationStatus(StrEnum):
     ACTIVE = "ACTIVE"
@@ -69,42 +59,6 @@ class LifecycleEvent(StrEnum):
     DELETED = "DELETED"
     SETTINGS_UPDATED = "SETTINGS_UPDATED"
     STATUS_CHANGED = "STATUS_CHANGED"
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    id: str
-    name: str
-    email: str
-    role: Role
-
-    @property
-    def is_admin(self) -> bool:
-        """Owners and admins see `ADMINS` components and may manage add-ons."""
-        return self.role in (Role.OWNER, Role.ADMIN)
-
-
-@dataclass(slots=True)
-class Workspace:
-    """A workspace; `region` is `None` for the global environment, else e.g. `euc1`."""
-
-    id: str
-    name: str
-    plan: str
-    currency: str
-    time_zone: str
-    region: str | None
-    users: dict[str, User] = field(default_factory=dict)
-
-    @property
-    def owner(self) -> User:
-        return next(user for user in self.users.values() if user.role is Role.OWNER)
-
-    def user(self, user_id: str) -> User:
-        try:
-            return self.users[user_id]
-        except KeyError:
-            raise NotFound(f"user {user_id} is not a member of workspace {self.id}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,24 +106,21 @@ class Installation:
         return next((d for d in reversed(self.deliveries) if d.event is event), None)
 
 
-_SEED_USERS = (
-    ("Lena Hoffmann", "lena.hoffmann@northwind.example", Role.OWNER),
-    ("Jonas Weber", "jonas.weber@northwind.example", Role.ADMIN),
-    ("Amira Haddad", "amira.haddad@northwind.example", Role.USER),
-    ("Tomasz Nowak", "tomasz.nowak@northwind.example", Role.USER),
-    ("Sofia Marques", "sofia.marques@northwind.example", Role.USER),
-)
-
-
 class SandboxState:
     """All sandbox data; thread-safe. Built seeded, so it is usable straight away."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, today: date | None = None) -> None:
         self.lock = threading.RLock()
+        # The seeded workspace's entries cover the 13 weeks before this day.
+        self.today = today or date.today()
         self.workspaces: dict[str, Workspace] = {}
         self.installations: dict[str, Installation] = {}
         # Uninstalled installations, kept only so their deliveries can be redelivered late.
         self.removed: dict[str, Installation] = {}
+        self.faults = FaultInjector()
+        self.limiter = WorkspaceLimiter()
+        self.recorder = RequestRecorder()
+        self.shapes: dict[str, ShapeMode] = {}
         self._ids = itertools.count(1)
         self.seed()
 
@@ -179,17 +130,7 @@ class SandboxState:
 
     def seed(self) -> Workspace:
         """Add the seeded workspace "Northwind Studio" (global, PRO, EUR, Europe/Berlin)."""
-        workspace = Workspace(
-            id=SEED_WORKSPACE_ID,
-            name="Northwind Studio",
-            plan="PRO",
-            currency="EUR",
-            time_zone="Europe/Berlin",
-            region=None,
-        )
-        for name, email, role in _SEED_USERS:
-            user = User(object_id("sandbox-seed", "user", email), name, email, role)
-            workspace.users[user.id] = user
+        workspace = northwind(self.today)
         with self.lock:
             self.workspaces[workspace.id] = workspace
         return workspace
@@ -200,7 +141,20 @@ class SandboxState:
             self.workspaces.clear()
             self.installations.clear()
             self.removed.clear()
+            self.shapes.clear()
+            self.faults.clear()
+            self.limiter.reset()
+            self.recorder.reset()
             self.seed()
+
+    def shape(self, workspace_id: str) -> ShapeMode:
+        """The response variant the Reports API serves this workspace (default: official)."""
+        with self.lock:
+            return self.shapes.get(workspace_id, OFFICIAL)
+
+    def set_shape(self, workspace_id: str, shape: ShapeMode) -> None:
+        with self.lock:
+            self.shapes[workspace_id] = shape
 
     def add_workspace(
         self,
@@ -213,17 +167,24 @@ class SandboxState:
         time_zone: str = "Europe/Berlin",
     ) -> Workspace:
         """Add a workspace with members `(name, email, role)`; exactly one must be the owner."""
-        if region is not None and not _REGION.fullmatch(region):
-            raise ValueError(f"region {region!r} is not a Clockify region prefix such as 'euc1'")
-        if plan not in PLANS:
-            raise ValueError(f"plan {plan!r} is not one of {', '.join(PLANS)}")
-        if [role for _, _, role in users].count(Role.OWNER) != 1:
-            raise ValueError("a workspace has exactly one OWNER")
         workspace = Workspace(self.new_id("workspace"), name, plan, currency, time_zone, region)
         for user_name, email, role in users:
             user = User(self.new_id("user"), user_name, email, role)
             workspace.users[user.id] = user
+        return self.put_workspace(workspace)
+
+    def put_workspace(self, workspace: Workspace) -> Workspace:
+        """Store a workspace built elsewhere (e.g. by the generator) after Clockify's checks."""
+        region = workspace.region
+        if region is not None and not REGION.fullmatch(region):
+            raise ValueError(f"region {region!r} is not a Clockify region prefix such as 'euc1'")
+        if workspace.plan not in PLANS:
+            raise ValueError(f"plan {workspace.plan!r} is not one of {', '.join(PLANS)}")
+        if [user.role for user in workspace.users.values()].count(Role.OWNER) != 1:
+            raise ValueError("a workspace has exactly one OWNER")
         with self.lock:
+            if workspace.id in self.workspaces:
+                raise Conflict(f"workspace {workspace.id} already exists")
             self.workspaces[workspace.id] = workspace
         return workspace
 

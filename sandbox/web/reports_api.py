@@ -1,21 +1,117 @@
-"""Clockify's Reports API (`{reportsUrl}/v1/workspaces/<ws>/reports/...`): not built yet.
+"""Clockify's Reports API (`{reportsUrl}/v1/workspaces/<ws>/reports/...`), computed live.
 
-Mounted at `/reports` (global) and `/regions/<region>/report` (regional), mirroring
-`reports.api.clockify.me` and `<region>.clockify.me/report`; the region is popped into
-`g.region`. The detailed, summary and expense reports land here with their issue.
+::
+
+    POST /v1/workspaces/<ws>/reports/detailed           TimeEntryDetailedReportDto
+    POST /v1/workspaces/<ws>/reports/summary            TimeEntrySummaryReportDto
+    POST /v1/workspaces/<ws>/reports/weekly             TimeEntryWeeklyReportDto
+    POST /v1/workspaces/<ws>/reports/expenses/detailed  ExpenseDetailedReportDtoV1 (official)
+    POST /v1/workspaces/<ws>/reports/expenses           the third-party guide's [S002] variant,
+                                                        filters nested in `expenseFilter`
+
+Mounted at `/reports` (global) and `/regions/<region>/report`, mirroring
+`reports.api.clockify.me` and `<region>.clockify.me/report`. Every report needs the add-on's
+`REPORTS_READ` scope. Bodies are checked by `sandbox/report_parse.py` (400 code 501), computed by
+`sandbox/reports.py` and rendered by `sandbox/report_json.py` in the workspace's `ShapeMode`.
+The detailed and expense `pageSize` cap is `app.config["REPORT_PAGE_SIZE_CAP"]` (1000 or 200).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g, request
+from flask.typing import ResponseReturnValue
 
-__all__ = ["bp"]
+from sandbox import expense_json, report_json, reports
+from sandbox.report_parse import (
+    parse_detailed,
+    parse_expenses,
+    parse_guide_expenses,
+    parse_summary,
+    parse_weekly,
+)
+from sandbox.shapes import ShapeMode
+from sandbox.web import context
+from sandbox.web.gate import install_gate, requires, workspace
 
+__all__ = ["DEFAULT_PAGE_SIZE_CAP", "bp"]
+
+DEFAULT_PAGE_SIZE_CAP = 1000
 bp = Blueprint("reports_api", __name__)
+install_gate(bp)
+_REPORTS = "/v1/workspaces/<workspace_id>/reports"
 
 
 @bp.url_value_preprocessor
 def _pop_region(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.region = values.pop("region", None) if values else None
+
+
+@bp.post(f"{_REPORTS}/detailed")
+@requires("REPORTS_READ")
+def detailed(workspace_id: str) -> ResponseReturnValue:
+    body, shape = _body(), _shape(workspace_id)
+    with context().state.lock:
+        ws = workspace()
+        query = parse_detailed(body, ws, _page_cap())
+        report = reports.detailed(ws, query, round_lines=shape.money == "int")
+        return report_json.detailed_body(ws, report, query, shape)
+
+
+@bp.post(f"{_REPORTS}/summary")
+@requires("REPORTS_READ")
+def summary(workspace_id: str) -> ResponseReturnValue:
+    body, shape = _body(), _shape(workspace_id)
+    with context().state.lock:
+        ws = workspace()
+        query = parse_summary(body, ws)
+        report = reports.summary(ws, query, round_lines=shape.money == "int")
+        return report_json.summary_body(ws, report, query, shape)
+
+
+@bp.post(f"{_REPORTS}/weekly")
+@requires("REPORTS_READ")
+def weekly(workspace_id: str) -> ResponseReturnValue:
+    body, shape = _body(), _shape(workspace_id)
+    with context().state.lock:
+        ws = workspace()
+        query = parse_weekly(body, ws)
+        report = reports.weekly(ws, query, round_lines=shape.money == "int")
+        return report_json.weekly_body(ws, report, query, shape)
+
+
+@bp.post(f"{_REPORTS}/expenses/detailed")
+@requires("REPORTS_READ")
+def expenses_detailed(workspace_id: str) -> ResponseReturnValue:
+    body, shape = _body(optional=True), _shape(workspace_id)
+    with context().state.lock:
+        ws = workspace()
+        query = parse_expenses(body, ws, _page_cap())
+        return expense_json.expenses_body(ws, reports.expenses(ws, query), shape)
+
+
+@bp.post(f"{_REPORTS}/expenses")
+@requires("REPORTS_READ")
+def expenses_guide(workspace_id: str) -> ResponseReturnValue:
+    body, shape = _body(), _shape(workspace_id)
+    with context().state.lock:
+        ws = workspace()
+        query = parse_guide_expenses(body, ws, _page_cap())
+        return expense_json.guide_expenses_body(ws, reports.expenses(ws, query), shape)
+
+
+def _body(*, optional: bool = False) -> Any:
+    """The JSON body; unparsable JSON is answered like any invalid body (400 code 501)."""
+    if optional and not request.get_data():
+        return None
+    return request.get_json(force=True, silent=True)
+
+
+def _shape(workspace_id: str) -> ShapeMode:
+    return context().state.shape(workspace_id)
+
+
+def _page_cap() -> int:
+    cap: int = current_app.config.get("REPORT_PAGE_SIZE_CAP") or DEFAULT_PAGE_SIZE_CAP
+    return cap

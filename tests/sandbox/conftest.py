@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jwt
@@ -19,7 +20,8 @@ from flask import Flask, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.serving import make_server
 
-from sandbox import SEED_WORKSPACE_ID, SandboxServer, TokenIssuer
+from sandbox import SEED_WORKSPACE_ID, SandboxServer, TokenIssuer, generate_workspace
+from sandbox.data import Workspace
 
 ADDON_KEY = "northwind-reports"
 
@@ -216,3 +218,102 @@ def verify(sandbox: SandboxServer) -> Any:
         return claims
 
     return _verify
+
+
+READ_SCOPES = (
+    "REPORTS_READ",
+    "WORKSPACE_READ",
+    "USER_READ",
+    "CLIENT_READ",
+    "PROJECT_READ",
+    "TASK_READ",
+    "TAG_READ",
+    "EXPENSE_READ",
+)
+# A generated workspace with a fixed period, for reports whose numbers must not move.
+PERIOD = (date(2025, 1, 1), date(2025, 3, 31))
+
+
+@dataclass
+class ApiClient:
+    """An installed add-on's side of the APIs: its token, and the URLs its claims name."""
+
+    workspace_id: str
+    addon_id: str
+    token: str
+    backend_url: str
+    reports_url: str
+    session: requests.Session
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        url = f"{self.backend_url}/v1/workspaces/{self.workspace_id}{path}"
+        return self.session.get(url, params=params, timeout=10)
+
+    def report(self, kind: str, body: Any) -> requests.Response:
+        url = f"{self.reports_url}/v1/workspaces/{self.workspace_id}/reports/{kind}"
+        return self.session.post(url, json=body, timeout=30)
+
+
+@pytest.fixture
+def connect(sandbox: SandboxServer, addon: AddonDouble) -> Iterator[Callable[..., ApiClient]]:
+    """Install the double on a workspace with the given scopes; returns its `ApiClient`."""
+    sessions: list[requests.Session] = []
+
+    def _connect(
+        workspace_id: str = SEED_WORKSPACE_ID,
+        scopes: tuple[str, ...] = READ_SCOPES,
+        minimal_plan: str = "PRO",
+    ) -> ApiClient:
+        addon.manifest["scopes"] = list(scopes)
+        addon.manifest["minimalSubscriptionPlan"] = minimal_plan
+        response = requests.post(
+            f"{sandbox.url}/sandbox/workspaces/{workspace_id}/addons",
+            json={"manifestUrl": f"{addon.url}/manifest"},
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        token = addon.posts_to("/lifecycle/installed")[-1].json()["authToken"]
+        claims = jwt.decode(token, options={"verify_signature": False})
+        session = requests.Session()
+        session.headers["X-Addon-Token"] = token
+        sessions.append(session)
+        return ApiClient(
+            workspace_id,
+            response.json()["addonId"],
+            token,
+            claims["backendUrl"],
+            claims["reportsUrl"],
+            session,
+        )
+
+    yield _connect
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture
+def client(connect: Callable[..., ApiClient]) -> ApiClient:
+    """The double installed on the seeded workspace with every read scope."""
+    return connect()
+
+
+@pytest.fixture
+def generated(sandbox: SandboxServer) -> Workspace:
+    """Seed 11: 300 entries and 30 expenses in Q1 2025, Europe/Berlin, PRO."""
+    return generate_workspace(
+        sandbox.state, 11, entries=300, expenses=30, start=PERIOD[0], end=PERIOD[1]
+    )
+
+
+@pytest.fixture
+def reports_client(connect: Callable[..., ApiClient], generated: Workspace) -> ApiClient:
+    return connect(generated.id)
+
+
+def q1(**extra: Any) -> dict[str, Any]:
+    """A report body for the whole of `PERIOD`, in the workspace's zone."""
+    return {
+        "dateRangeStart": f"{PERIOD[0]}T00:00:00",
+        "dateRangeEnd": f"{PERIOD[1]}T23:59:59.999",
+        **extra,
+    }
