@@ -27,6 +27,7 @@ __all__ = [
     "InvalidGrouping",
     "InvalidPattern",
     "InvalidPeriod",
+    "InvalidSnapshot",
     "InvalidTerms",
     "ReportError",
     "UnknownCurrency",
@@ -99,3 +100,9 @@ class InvalidPattern(ReportError):
     """Raise when an invoice-number pattern or its counter settings cannot give unique numbers."""
 
     code = "invalid_number_pattern"
+
+
+class InvalidSnapshot(ReportError):
+    """Raise when a stored invoice snapshot cannot be read back; the message names the field."""
+
+    code = "invalid_snapshot"

@@ -8,11 +8,23 @@ are kept only as SHA-256 digests (we only ever compare them).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Double, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addon.store.db import Base, UTCDateTime
@@ -20,6 +32,8 @@ from addon.store.db import Base, UTCDateTime
 __all__ = [
     "Installation",
     "InstallationStatus",
+    "InvoiceSequence",
+    "IssuedInvoice",
     "RateLimitState",
     "RemovedInstallation",
     "WebhookSubscription",
@@ -118,3 +132,39 @@ class RateLimitState(Base):
 
     workspace_id: Mapped[str] = mapped_column(String(_ID), primary_key=True)
     tat: Mapped[float] = mapped_column(Double)  # epoch seconds of the next free slot
+
+
+class InvoiceSequence(Base):
+    """One gap-free invoice counter per workspace and scope (`global`, `client:<id>[:<year>]`).
+
+    `last_value` is the last number issued. It is locked, advanced and committed in the same
+    transaction that stores the invoice, so a failed issue rolls the counter back (no gap) and
+    two workers issuing at once queue on the row (no duplicate).
+    """
+
+    __tablename__ = "invoice_sequence"
+
+    workspace_id: Mapped[str] = mapped_column(String(_ID), primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class IssuedInvoice(Base):
+    """An issued invoice: its number, key figures for listing, and the full frozen snapshot.
+
+    The snapshot is what every later rendering reads, so re-rendering gives identical numbers
+    even after rates or entries change in Clockify.
+    """
+
+    __tablename__ = "issued_invoice"
+    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID), index=True)
+    number: Mapped[str] = mapped_column(String(128))
+    client_id: Mapped[str] = mapped_column(String(_ID))
+    currency: Mapped[str] = mapped_column(String(3))
+    issue_date: Mapped[date] = mapped_column(Date)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import func, select
 
 from addon.clockify.ratelimit import RateLimiter
 from addon.runtime import Runtime
+from addon.store import invoices
 from addon.store.db import Base
 from addon.store.repositories import workspace_tables
 from tests.clockify import ClockifyActions
@@ -32,6 +35,20 @@ def test_every_table_with_workspace_data_is_purged(
     neighbour.install(webhooks=1)
     for workspace_id in (clockify.workspace_id, neighbour.workspace_id):
         RateLimiter(runtime.engine).reserve(workspace_id)
+        with runtime.sessions.begin() as session:
+            invoices.lock_sequence(session, workspace_id, "global")
+            invoices.set_sequence(session, workspace_id, "global", 1)
+            invoices.save_issued_invoice(
+                session,
+                workspace_id=workspace_id,
+                number="INV-1",
+                client_id="c1",
+                currency="EUR",
+                issue_date=date(2026, 11, 23),
+                total_minor=100,
+                snapshot={"schema": 1},
+                issued_at=datetime.now(UTC),
+            )
     before = _counts(runtime, neighbour.workspace_id)
 
     clockify.uninstall()

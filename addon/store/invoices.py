@@ -1,0 +1,82 @@
+"""Invoice counters and issued invoices; functions over the caller's Session, never committing.
+
+The counter is advanced under a row lock (`FOR UPDATE` on PostgreSQL; SQLite has one writer at
+a time) inside the transaction that also stores the invoice. That is what makes numbers unique
+and gap-free with any number of workers: a second issuer waits for the first to commit, and a
+rolled-back issue never consumed its number.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from addon.store.models import InvoiceSequence, IssuedInvoice
+
+__all__ = ["find_issued_invoice", "lock_sequence", "save_issued_invoice", "set_sequence"]
+
+
+def lock_sequence(session: Session, workspace_id: str, scope_key: str) -> int | None:
+    """Lock the counter row (creating it when new) and return its last value, None if unused."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(InvoiceSequence)
+        .values(workspace_id=workspace_id, scope_key=scope_key, last_value=0)
+        .on_conflict_do_nothing(index_elements=["workspace_id", "scope_key"])
+    )
+    last = session.scalars(
+        select(InvoiceSequence.last_value)
+        .where(InvoiceSequence.workspace_id == workspace_id)
+        .where(InvoiceSequence.scope_key == scope_key)
+        .with_for_update()
+    ).one()
+    return None if last == 0 else last
+
+
+def set_sequence(session: Session, workspace_id: str, scope_key: str, value: int) -> None:
+    row = session.get(InvoiceSequence, (workspace_id, scope_key), with_for_update=True)
+    if row is None:
+        raise LookupError("lock_sequence must run first in this transaction")
+    row.last_value = value
+    session.flush()
+
+
+def save_issued_invoice(
+    session: Session,
+    *,
+    workspace_id: str,
+    number: str,
+    client_id: str,
+    currency: str,
+    issue_date: date,
+    total_minor: int,
+    snapshot: dict[str, Any],
+    issued_at: datetime,
+) -> IssuedInvoice:
+    row = IssuedInvoice(
+        workspace_id=workspace_id,
+        number=number,
+        client_id=client_id,
+        currency=currency,
+        issue_date=issue_date,
+        total_minor=total_minor,
+        snapshot=snapshot,
+        issued_at=issued_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def find_issued_invoice(session: Session, workspace_id: str, number: str) -> IssuedInvoice | None:
+    return session.scalars(
+        select(IssuedInvoice)
+        .where(IssuedInvoice.workspace_id == workspace_id)
+        .where(IssuedInvoice.number == number)
+    ).one_or_none()
