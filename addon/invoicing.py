@@ -45,9 +45,7 @@ def issue_invoice(
     """Number, build and store one invoice; the caller commits."""
     scope = counter_scope(numbering, issue_date, batch.client.id)
     sequence = next_sequence(numbering, store.lock_sequence(session, workspace_id, scope))
-    number = format_invoice_number(
-        numbering, sequence, issue_date, client_code(batch.client.name)
-    )
+    number = format_invoice_number(numbering, sequence, issue_date, client_code(batch.client.name))
     invoice = build_invoice(
         batch,
         terms=terms,
