@@ -10,6 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from addon.manifest import LIFECYCLE_PATHS
 from sandbox.tokens import ApiUrls, TokenIssuer
 
 GLOBAL_URLS = ApiUrls(
@@ -30,12 +31,7 @@ EU_URLS = ApiUrls(
 WORKSPACE_ID = "64b0c1d2e3f4a5b6c7d8e9f0"
 ADDON_ID = "65a1b2c3d4e5f60718293a4b"
 OWNER_ID = "64b0c1d2e3f4a5b6c7d8e901"
-PATHS = {
-    "INSTALLED": "/lifecycle/installed",
-    "DELETED": "/lifecycle/deleted",
-    "STATUS_CHANGED": "/lifecycle/status-changed",
-    "SETTINGS_UPDATED": "/lifecycle/settings-updated",
-}
+PATHS = LIFECYCLE_PATHS
 
 
 @dataclass
