@@ -35,7 +35,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
 
 def invoice_from_json(data: Mapping[str, Any]) -> Invoice:
     """The `Invoice` a snapshot holds; `InvalidSnapshot` names the first bad field."""
-    if not isinstance(data, Mapping) or data.get("schema") != SNAPSHOT_SCHEMA:
+    schema = data.get("schema") if isinstance(data, Mapping) else None
+    if type(schema) is not int or schema != SNAPSHOT_SCHEMA:
         raise InvalidSnapshot(f"snapshot schema must be {SNAPSHOT_SCHEMA}")
     body = {k: v for k, v in data.items() if k != "schema"}
     value = _decode(Invoice, body, "invoice")

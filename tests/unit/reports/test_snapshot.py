@@ -103,6 +103,7 @@ def test_snapshot_holds_no_float() -> None:
         (lambda d: d["terms"]["discount"].update(type="Coupon"), "invoice.terms.discount"),
         (lambda d: d.update(issue_date="23/11/2026"), "invoice.issue_date"),
         (lambda d: d.update(schema=99), "schema"),
+        (lambda d: d.update(schema=True), "schema"),
     ],
 )
 def test_damaged_snapshot_names_the_bad_field(damage: Any, path: str) -> None:
