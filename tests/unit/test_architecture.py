@@ -15,7 +15,13 @@ RULES = {
     "addon/render": ("addon.reports", "addon.render"),
     "addon/verify": ("addon.errors", "addon.verify"),
     "addon/store": ("addon.errors", "addon.secret", "addon.store"),
-    "addon/clockify": ("addon.reports.model", "addon.errors", "addon.secret", "addon.clockify"),
+    "addon/clockify": (
+        "addon.reports.model",
+        "addon.reports.money",
+        "addon.errors",
+        "addon.secret",
+        "addon.clockify",
+    ),
     "addon/secret.py": (),
     "addon/errors.py": (),
 }
