@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["RequestRecord", "RequestRecorder", "busiest_window"]
+__all__ = ["RequestRecord", "RequestRecorder", "busiest_window", "busiest_window_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,12 @@ class RequestRecorder:
 
 def busiest_window(records: Iterable[RequestRecord], seconds: float = 1.0) -> int:
     """The most records whose arrival falls in any half-open window `[t, t + seconds)`."""
-    times = sorted(record.monotonic for record in records)
+    return busiest_window_of((record.monotonic for record in records), seconds)
+
+
+def busiest_window_of(moments: Iterable[float], seconds: float = 1.0) -> int:
+    """The most moments (seconds, any clock) in any half-open window `[t, t + seconds)`."""
+    times = sorted(moments)
     best = first = 0
     for last, moment in enumerate(times):
         while moment - times[first] >= seconds:

@@ -11,16 +11,7 @@ import pytest
 
 from addon.clockify.ratelimit import LimiterTimeout, RateLimiter
 from addon.store.db import create_db_engine
-
-
-def busiest_window(stamps: list[float], seconds: float = 1.0) -> int:
-    stamps = sorted(stamps)
-    best, start = 0, 0
-    for end, moment in enumerate(stamps):
-        while moment - stamps[start] >= seconds:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+from sandbox.recorder import busiest_window_of
 
 
 def test_first_burst_is_free_then_permits_are_spaced_by_the_interval(db_url: str) -> None:
@@ -59,7 +50,7 @@ def test_threads_sharing_a_workspace_never_exceed_the_window(db_url: str) -> Non
     engine.dispose()
 
     assert len(stamps) == 160
-    assert busiest_window(stamps) <= 49
+    assert busiest_window_of(stamps) <= 49
     assert 160 / elapsed >= 40  # sustains most of the budget (figures live in bench/fetch.py)
 
 
@@ -87,7 +78,7 @@ def test_processes_sharing_a_workspace_never_exceed_the_window(db_url: str) -> N
         process.join(timeout=30)
 
     assert len(stamps) == 120
-    assert busiest_window(stamps) <= 50
+    assert busiest_window_of(stamps) <= 50
 
 
 def test_one_workspace_saturated_does_not_delay_another(db_url: str) -> None:
