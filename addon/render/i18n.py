@@ -1,0 +1,260 @@
+"""Words and numbers as a report's reader expects them: labels and Babel formatting per locale.
+
+The language and locale belong to the report or invoice, not to whoever views it: an invoice for
+a French client reads "Facture" and "1 234,50 €" in everyone's browser and in every format. So
+each renderer receives one `Formatter` and never formats a number itself, which keeps the
+figures of HTML, CSV, XLSX and PDF identical.
+
+Durations are shown as decimal hours ("12.50") or as clock hours ("12:30"), chosen per report.
+Both are derived from whole seconds; decimal hours round half up to two places, the precision
+invoice quantities use, and clock hours round to the nearest minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Final
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from addon.reports.money import Money
+
+__all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "UnknownLanguage"]
+
+LANGUAGES: Final = ("en", "de", "fr")
+
+_HUNDREDTH = Decimal("0.01")
+
+
+class UnknownLanguage(ValueError):
+    """The requested locale is not one Babel knows, or its language has no labels here."""
+
+
+class DurationStyle(StrEnum):
+    """How a duration prints: decimal hours (`12.50`) or hours and minutes (`12:30`)."""
+
+    DECIMAL = "decimal"
+    CLOCK = "clock"
+
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "summary_report": "Summary report",
+        "detailed_report": "Detailed report",
+        "invoice": "Invoice",
+        "invoice_number": "Invoice number",
+        "issue_date": "Issue date",
+        "due_date": "Due date",
+        "period": "Period",
+        "bill_from": "From",
+        "bill_to": "Bill to",
+        "description": "Description",
+        "date": "Date",
+        "quantity": "Quantity",
+        "hours": "Hours",
+        "unit_price": "Unit price",
+        "rate": "Rate",
+        "amount": "Amount",
+        "subtotal": "Subtotal",
+        "discount": "Discount",
+        "tax": "Tax",
+        "total": "Total",
+        "total_due": "Total due",
+        "notes": "Notes",
+        "rounding_adjustment": "Rounding adjustment",
+        "duration": "Duration",
+        "billable_duration": "Billable",
+        "entries": "Entries",
+        "expense": "Expense",
+        "totals_by_currency": "Totals by currency",
+        "currency": "Currency",
+        "lines": "Lines",
+        "summary": "Summary",
+        "chart_hours": "Hours by {dimension}",
+        "chart_amount": "Amount by {dimension}",
+        "without": "Without {dimension}",
+        "page_of": "Page {page} of {pages}",
+        "generated": "Generated {date}",
+        "no_data": "No time tracked in this period.",
+        "user": "User",
+        "project": "Project",
+        "client": "Client",
+        "task": "Task",
+        "tag": "Tag",
+        "week": "Week",
+        "month": "Month",
+        "billable": "Billable",
+        "tags": "Tags",
+        "start": "Start",
+        "end": "End",
+    },
+    "de": {
+        "summary_report": "Zusammenfassender Bericht",
+        "detailed_report": "Detaillierter Bericht",
+        "invoice": "Rechnung",
+        "invoice_number": "Rechnungsnummer",
+        "issue_date": "Rechnungsdatum",
+        "due_date": "Fällig am",
+        "period": "Leistungszeitraum",
+        "bill_from": "Von",
+        "bill_to": "Rechnung an",
+        "description": "Beschreibung",
+        "date": "Datum",
+        "quantity": "Menge",
+        "hours": "Stunden",
+        "unit_price": "Einzelpreis",
+        "rate": "Satz",
+        "amount": "Betrag",
+        "subtotal": "Zwischensumme",
+        "discount": "Rabatt",
+        "tax": "Steuer",
+        "total": "Gesamt",
+        "total_due": "Gesamtbetrag",
+        "notes": "Anmerkungen",
+        "rounding_adjustment": "Rundungsausgleich",
+        "duration": "Dauer",
+        "billable_duration": "Abrechenbar",
+        "entries": "Einträge",
+        "expense": "Ausgabe",
+        "totals_by_currency": "Summen nach Währung",
+        "currency": "Währung",
+        "lines": "Positionen",
+        "summary": "Übersicht",
+        "chart_hours": "Stunden nach {dimension}",
+        "chart_amount": "Betrag nach {dimension}",
+        "without": "Ohne {dimension}",
+        "page_of": "Seite {page} von {pages}",
+        "generated": "Erstellt am {date}",
+        "no_data": "In diesem Zeitraum wurde keine Zeit erfasst.",
+        "user": "Benutzer",
+        "project": "Projekt",
+        "client": "Kunde",
+        "task": "Aufgabe",
+        "tag": "Tag",
+        "week": "Woche",
+        "month": "Monat",
+        "billable": "Abrechenbar",
+        "tags": "Tags",
+        "start": "Beginn",
+        "end": "Ende",
+    },
+    "fr": {
+        "summary_report": "Rapport récapitulatif",
+        "detailed_report": "Rapport détaillé",
+        "invoice": "Facture",
+        "invoice_number": "Numéro de facture",
+        "issue_date": "Date d\u2019émission",
+        "due_date": "Date d\u2019échéance",
+        "period": "Période",
+        "bill_from": "De",
+        "bill_to": "Facturer à",
+        "description": "Description",
+        "date": "Date",
+        "quantity": "Quantité",
+        "hours": "Heures",
+        "unit_price": "Prix unitaire",
+        "rate": "Taux",
+        "amount": "Montant",
+        "subtotal": "Sous-total",
+        "discount": "Remise",
+        "tax": "Taxe",
+        "total": "Total",
+        "total_due": "Total dû",
+        "notes": "Notes",
+        "rounding_adjustment": "Ajustement d\u2019arrondi",
+        "duration": "Durée",
+        "billable_duration": "Facturable",
+        "entries": "Entrées",
+        "expense": "Dépense",
+        "totals_by_currency": "Totaux par devise",
+        "currency": "Devise",
+        "lines": "Lignes",
+        "summary": "Synthèse",
+        "chart_hours": "Heures par {dimension}",
+        "chart_amount": "Montant par {dimension}",
+        "without": "Sans {dimension}",
+        "page_of": "Page {page} sur {pages}",
+        "generated": "Généré le {date}",
+        "no_data": "Aucun temps saisi sur cette période.",
+        "user": "Utilisateur",
+        "project": "Projet",
+        "client": "Client",
+        "task": "Tâche",
+        "tag": "Étiquette",
+        "week": "Semaine",
+        "month": "Mois",
+        "billable": "Facturable",
+        "tags": "Étiquettes",
+        "start": "Début",
+        "end": "Fin",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Formatter:
+    """Labels and number formats of one locale (`en`, `de_DE`, `fr_CH`, ...).
+
+    The labels follow the locale's language; numbers, currencies and dates follow the whole
+    locale, so `de_CH` reads German words with Swiss separators.
+    """
+
+    locale: str = "en"
+    durations: DurationStyle = DurationStyle.DECIMAL
+    _parsed: Locale = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        try:
+            parsed = Locale.parse(str(self.locale).replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise UnknownLanguage(f"{self.locale!r} is not a known locale.") from None
+        if parsed.language not in LABELS:
+            choices = ", ".join(LANGUAGES)
+            raise UnknownLanguage(f"Reports are written in {choices}; not in {self.locale!r}.")
+        object.__setattr__(self, "_parsed", parsed)  # parsed once: renderers format 100k cells
+
+    @property
+    def language(self) -> str:
+        return str(self._parsed.language)
+
+    def _babel(self) -> Locale:
+        return self._parsed
+
+    def label(self, key: str, **values: str) -> str:
+        """The label `key` in this language, with `{placeholders}` filled from `values`."""
+        text = LABELS[self.language][key]
+        return text.format(**values) if values else text
+
+    def money(self, amount: Money) -> str:
+        """`1.234,50 €` (de), `€1,234.50` (en), with the currency's own decimal places."""
+        return format_currency(amount.to_major(), amount.currency, locale=self._babel())
+
+    def number(self, value: Decimal | int, places: int = 2) -> str:
+        """A plain number with exactly `places` decimals, grouped the locale's way."""
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(value, format=pattern, locale=self._babel())
+
+    def percent(self, value: Decimal) -> str:
+        """`value` percent (Decimal("7.5") is 7.5 %) with up to three decimals."""
+        return format_percent(value / 100, locale=self._babel(), decimal_quantization=False)
+
+    def date(self, day: date) -> str:
+        """The locale's medium date: `Jan 5, 2025`, `05.01.2025`, `5 janv. 2025`."""
+        return format_date(day, format="medium", locale=self._babel())
+
+    def hours(self, seconds: int) -> Decimal:
+        """Decimal hours with two places, rounded half up: the raw figure behind `duration`."""
+        return (Decimal(seconds) / 3600).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+
+    def duration(self, seconds: int) -> str:
+        """`12.50` / `12,50` (decimal) or `12:30` (clock), per this report's duration style."""
+        if self.durations is DurationStyle.CLOCK:
+            minutes = (abs(seconds) + 30) // 60
+            sign = "-" if seconds < 0 else ""
+            return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+        return self.number(self.hours(seconds))
