@@ -6,17 +6,12 @@ can fall back to it) with the add-on installed and a genuine installation token.
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-import jwt
 import pytest
-import requests
 
 from addon.clockify.errors import ClockifyResponseError
 from addon.clockify.shapes import (
@@ -27,87 +22,20 @@ from addon.clockify.shapes import (
 )
 from addon.errors import AddonError
 from addon.reports.model import TimeEntry
-from sandbox import GUIDE, LIVE, OFFICIAL, SandboxServer, ShapeMode, TokenIssuer
-from sandbox.data import Role, Workspace
-from sandbox.generator import generate_workspace
-from sandbox.manifests import parse_manifest
-from sandbox.state import Installation
-from sandbox.tokens import ApiUrls
-from tests.sandbox.conftest import ADDON_KEY, make_manifest
-
-CURRENCY = "EUR"
-PERIOD = {"dateRangeStart": "2025-01-01T00:00:00", "dateRangeEnd": "2025-03-31T23:59:59.999"}
-PAGE_SIZE = 200
-
-
-class Reports:
-    """The add-on's side of the Reports API: its token, the URL its claims name, one session."""
-
-    def __init__(self, sandbox: SandboxServer, workspace: Workspace, token: str) -> None:
-        self.sandbox = sandbox
-        self.workspace = workspace
-        claims = jwt.decode(token, options={"verify_signature": False})
-        self.base = f"{claims['reportsUrl']}/v1/workspaces/{workspace.id}/reports"
-        self.session = requests.Session()
-        self.session.headers["X-Addon-Token"] = token
-
-    def _post(self, kind: str, body: dict[str, Any]) -> object:
-        for _ in range(5):  # the sandbox enforces Clockify's 50 requests/s: honour Retry-After
-            response = self.session.post(f"{self.base}/{kind}", json=body, timeout=30)
-            if response.status_code != 429:
-                break
-            time.sleep(min(float(response.headers.get("Retry-After", "1")), 2.0))
-        assert response.status_code == 200, response.text
-        parsed: object = json.loads(response.text, parse_float=Decimal)
-        return parsed
-
-    def entries(self, shape: ShapeMode) -> list[TimeEntry]:
-        self.sandbox.state.set_shape(self.workspace.id, shape)
-        entries: list[TimeEntry] = []
-        for page in range(1, 100):
-            body = {**PERIOD, "detailedFilter": {"page": page, "pageSize": PAGE_SIZE}}
-            parsed = parse_detailed_page(self._post("detailed", body), currency_fallback=CURRENCY)
-            entries.extend(parsed.entries)
-            if parsed.count < PAGE_SIZE:
-                return entries
-        raise AssertionError("the detailed report never ended")
-
-    def expenses(self, shape: ShapeMode, kind: str) -> ExpensePage:
-        self.sandbox.state.set_shape(self.workspace.id, shape)
-        paging = {"page": 1, "pageSize": PAGE_SIZE}
-        body = (
-            {**PERIOD, **paging}
-            if kind == "expenses/detailed"
-            else {**PERIOD, "expenseFilter": paging}
-        )
-        return parse_expense_page(self._post(kind, body), currency_fallback=CURRENCY)
+from sandbox import GUIDE, LIVE, OFFICIAL, ShapeMode, TokenIssuer
+from tests.integration.reports_helpers import (
+    CURRENCY,
+    PAGE_SIZE,
+    Reports,
+    open_reports,
+    shape_name,
+)
 
 
 @pytest.fixture(scope="module")
 def reports(issuer: TokenIssuer) -> Iterator[Reports]:
-    with SandboxServer(issuer) as sandbox:
-        workspace = generate_workspace(
-            sandbox.state,
-            23,
-            entries=300,
-            expenses=30,
-            start=date(2025, 1, 1),
-            end=date(2025, 3, 31),
-            currencies=(CURRENCY,),
-        )
-        owner = next(u for u in workspace.users.values() if u.role is Role.OWNER)
-        addon_id = sandbox.state.new_id("addon")
-        urls = ApiUrls.for_sandbox(sandbox.url, workspace.region)
-        token = issuer.installation_token(
-            workspace_id=workspace.id, addon_id=addon_id, owner_id=owner.id, urls=urls
-        )
-        manifest = parse_manifest(make_manifest("http://127.0.0.1:9"), expected_key=ADDON_KEY)
-        sandbox.state.add_installation(
-            Installation(addon_id, workspace.id, manifest, owner.id, owner.id, token)
-        )
-        client = Reports(sandbox, workspace, token)
+    with open_reports(issuer) as client:
         yield client
-        client.session.close()
 
 
 @pytest.fixture(scope="module")
@@ -118,12 +46,6 @@ def official_entries(reports: Reports) -> list[TimeEntry]:
 @pytest.fixture(scope="module")
 def official_expenses(reports: Reports) -> ExpensePage:
     return reports.expenses(OFFICIAL, "expenses/detailed")
-
-
-def _name(shape: ShapeMode) -> str:
-    named = {LIVE: "live", GUIDE: "guide", OFFICIAL: "official"}
-    changed = {k: v for k, v in shape.as_json().items() if OFFICIAL.as_json()[k] != v}
-    return named.get(shape) or ",".join(f"{k}={v}" for k, v in changed.items())
 
 
 def _without_money(entries: list[TimeEntry]) -> list[TimeEntry]:
@@ -156,7 +78,7 @@ def test_official_shape_parses_every_finished_entry_with_money(
         LIVE,
         GUIDE,
     ],
-    ids=lambda shape: _name(shape),
+    ids=lambda shape: shape_name(shape),
 )
 def test_detailed_variant_parses_to_the_same_entries_as_the_official_shape(
     reports: Reports, official_entries: list[TimeEntry], shape: ShapeMode
@@ -169,7 +91,7 @@ def test_detailed_variant_parses_to_the_same_entries_as_the_official_shape(
 @pytest.mark.parametrize(
     "shape",
     [ShapeMode(entry_money="amounts"), ShapeMode(entry_money="amounts", money="float")],
-    ids=lambda shape: _name(shape),
+    ids=lambda shape: shape_name(shape),
 )
 def test_amounts_variant_keeps_the_earned_amount_but_carries_no_rate(
     reports: Reports, official_entries: list[TimeEntry], shape: ShapeMode
@@ -200,7 +122,7 @@ def test_moneyless_dto_variant_parses_the_same_entries_without_money(
         GUIDE,
         LIVE,
     ],
-    ids=lambda shape: _name(shape),
+    ids=lambda shape: shape_name(shape),
 )
 def test_both_expense_endpoints_parse_to_the_same_expenses_in_every_variant(
     reports: Reports, official_expenses: ExpensePage, shape: ShapeMode
