@@ -78,7 +78,7 @@ def workspace_dto(ws: Workspace) -> Json:
         "currencies": [
             {"id": c.id, "code": c.code, "isDefault": c.is_default} for c in ws.currencies.values()
         ],
-        "subdomain": {"enabled": False, "name": None},
+        "subdomain": {"enabled": ws.subdomain is not None, "name": ws.subdomain},
     }
 
 

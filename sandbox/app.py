@@ -11,7 +11,7 @@ Areas, one blueprint each (`sandbox/web/`):
 * `api` and `reports_api`: Clockify's regular API (read-only) and Reports API, computed from
   the workspace's data, behind the gate in `web/gate.py` (faults, auth, rate limit, scopes).
 
-Region scheme. One sandbox host stands in for all of Clockify's hosts, so each host becomes a
+Host scheme. One sandbox host stands in for all of Clockify's hosts, so each host becomes a
 path prefix, and tokens for a workspace carry the URLs of that workspace's region:
 
 ====================  ==========================  =====================================
@@ -25,6 +25,9 @@ claim                 global workspace            regional workspace (e.g. `euc1
 ====================  ==========================  =====================================
 
 `reports` vs `report` mirrors `reports.api.clockify.me` vs `euc1.clockify.me/report`.
+A subdomain workspace (e.g. `acme`, Clockify's `acme.clockify.me`) keeps `backendUrl` as above
+and has `{sandbox}/subdomains/acme/report` (likewise `locations`, `screenshots`, `pto`) for the
+rest; only the Reports API is mounted there, since the sandbox serves no other of those APIs.
 `{sandbox}` is `app.config["SANDBOX_URL"]` (set by `SandboxServer` once it has bound its port),
 or the request's own host when unset (e.g. under Flask's test client).
 """
@@ -78,11 +81,16 @@ def create_sandbox_app(
     app.register_blueprint(installer_api.bp)
     app.register_blueprint(control_api.bp)
     app.register_blueprint(shell.bp)
-    # Each API is mounted once per environment; see the region scheme above.
+    # Each API is mounted once per environment; see the host scheme above.
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(api.bp, url_prefix="/regions/<region>/api", name="regional_api")
     app.register_blueprint(reports_api.bp, url_prefix="/reports")
     app.register_blueprint(
         reports_api.bp, url_prefix="/regions/<region>/report", name="regional_reports_api"
+    )
+    app.register_blueprint(
+        reports_api.bp,
+        url_prefix="/subdomains/<subdomain>/report",
+        name="subdomain_reports_api",
     )
     return app

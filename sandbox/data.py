@@ -22,6 +22,7 @@ from sandbox.errors import NotFound
 
 __all__ = [
     "REGION",
+    "SUBDOMAIN",
     "Client",
     "Currency",
     "Expense",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 REGION = re.compile(r"[a-z]{2,4}[0-9]")  # euc1, use2, euw2, apse2
+# A DNS label (RFC 1123), lower case: `{sub}.clockify.me` is a host name, and the sandbox puts
+# the label in a URL path, so anything else would make a host that cannot exist.
+SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def object_id(*labels: str) -> str:
@@ -224,7 +228,11 @@ class Expense:
 
 @dataclass(slots=True)
 class Workspace:
-    """A workspace; `region` is `None` for the global environment, else e.g. `euc1`."""
+    """A workspace; `region` is `None` for the global environment, else e.g. `euc1`.
+
+    `subdomain` is set for a subdomain workspace (`acme` for `acme.clockify.me`): its reports
+    are served from that host while its regular API stays on its region's host.
+    """
 
     id: str
     name: str
@@ -232,6 +240,7 @@ class Workspace:
     currency: str
     time_zone: str
     region: str | None
+    subdomain: str | None = None
     users: dict[str, User] = field(default_factory=dict)
     hourly_rate: Rate | None = None
     cost_rate: Rate | None = None

@@ -54,9 +54,9 @@ __all__ = [
 ]
 
 # Paths whose callers are programs; everything else is a page in the Clockify shell.
-_JSON_PREFIXES = ("/sandbox/", "/api/", "/reports/", "/regions/")
+_JSON_PREFIXES = ("/sandbox/", "/api/", "/reports/", "/regions/", "/subdomains/")
 # Paths of the simulated Clockify APIs, which answer errors in Clockify's `{message, code}`.
-_API_PREFIXES = ("/api/", "/reports/", "/regions/")
+_API_PREFIXES = ("/api/", "/reports/", "/regions/", "/subdomains/")
 
 
 class SandboxError(Exception):

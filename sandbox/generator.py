@@ -200,6 +200,7 @@ def generate_workspace(
     end: date,
     plan: str = "PRO",
     region: str | None = None,
+    subdomain: str | None = None,
     name: str | None = None,
     users: int = 5,
     currencies: tuple[str, ...] = ("EUR", "USD", "GBP"),
@@ -207,8 +208,10 @@ def generate_workspace(
 ) -> Workspace:
     """Add a workspace generated from `seed` to `state` and return it.
 
-    The first currency is the workspace's. The same arguments give the same workspace with the
-    same ids, so one seed can be generated once per state (a second time raises `Conflict`).
+    The first currency is the workspace's. `subdomain` (e.g. `acme`) makes it a subdomain
+    workspace, whose reports live on `acme.clockify.me`. The same arguments give the same workspace
+    with the same ids, so one seed can be generated once per state (a second time raises
+    `Conflict`).
     """
     if not 1 <= users <= len(_FIRST):
         raise ValueError(f"users must be between 1 and {len(_FIRST)}")
@@ -220,7 +223,13 @@ def generate_workspace(
     title = name or f"Workspace {seed}"
     slug = "".join(ch for ch in title.lower() if ch.isalnum()) or "workspace"
     workspace = Workspace(
-        object_id(namespace, "workspace"), title, plan, currencies[0], time_zone, region
+        object_id(namespace, "workspace"),
+        title,
+        plan,
+        currencies[0],
+        time_zone,
+        region,
+        subdomain,
     )
     for index, (first, last) in enumerate(zip(_FIRST, _LAST * 2, strict=False)):
         if index == users:

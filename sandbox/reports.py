@@ -12,7 +12,9 @@ Grouping lives in `sandbox/aggregate.py`. Report rounding (`rounding: true`, or 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -106,7 +108,57 @@ def select(workspace: Workspace, query: TimeQuery, *, round_lines: bool) -> list
     return lines
 
 
+class _SortedCache:
+    """The sorted lines and totals of the last few detailed queries, one per page walk.
+
+    A client paging through 100,000 entries asks the same query 100 times, one page each; the
+    pricing (exact `Fraction`s) is what costs, so it is done once per query rather than once per
+    page. The key holds the workspace's identity and its entry count: the sandbox only ever adds
+    data (the generator, the seed) or clears it wholesale, so both change whenever the lines can.
+    Each entry keeps its workspace alive, so an identity is never reused while it is cached.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._lock = threading.Lock()
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[list[Line], Totals, Workspace]] = OrderedDict()
+
+    def get(
+        self, workspace: Workspace, key: Hashable, build: Callable[[], list[Line]]
+    ) -> tuple[list[Line], Totals]:
+        key = (id(workspace), len(workspace.entries), key)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found[0], found[1]
+        lines = build()  # outside the lock: concurrent pages of other queries proceed
+        totals = Totals.of(lines)
+        with self._lock:
+            self._items[key] = (lines, totals, workspace)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return lines, totals
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_SORTED = _SortedCache()
+
+
 def detailed(workspace: Workspace, query: DetailedQuery, *, round_lines: bool) -> DetailedReport:
+    key = (query.time, query.sort_column, round_lines)
+    lines, totals = _SORTED.get(
+        workspace, key, lambda: _sorted_lines(workspace, query, round_lines)
+    )
+    first = (query.page - 1) * query.page_size
+    page = tuple(lines[first : first + query.page_size])
+    return DetailedReport(page, totals if query.totals else None)
+
+
+def _sorted_lines(workspace: Workspace, query: DetailedQuery, round_lines: bool) -> list[Line]:
     lines = select(workspace, query.time, round_lines=round_lines)
     users = workspace.users
     keys: dict[str, Callable[[Line], Any]] = {
@@ -120,9 +172,7 @@ def detailed(workspace: Workspace, query: DetailedQuery, *, round_lines: bool) -
     descending = (query.time.sort_order or "DESCENDING") == "DESCENDING"
     lines.sort(key=lambda line: line.entry.id, reverse=descending)  # stable tie-break
     lines.sort(key=key, reverse=descending)
-    first = (query.page - 1) * query.page_size
-    page = tuple(lines[first : first + query.page_size])
-    return DetailedReport(page, Totals.of(lines) if query.totals else None)
+    return lines
 
 
 def summary(workspace: Workspace, query: SummaryQuery, *, round_lines: bool) -> SummaryReport:

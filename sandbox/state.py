@@ -25,7 +25,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sandbox.data import REGION, Role, User, Workspace, object_id
+from sandbox.data import REGION, SUBDOMAIN, Role, User, Workspace, object_id
 from sandbox.errors import Conflict, NotFound
 from sandbox.faults import FaultInjector
 from sandbox.generator import SEED_WORKSPACE_ID, northwind
@@ -162,12 +162,15 @@ class SandboxState:
         name: str,
         users: list[tuple[str, str, Role]],
         region: str | None = None,
+        subdomain: str | None = None,
         plan: str = "PRO",
         currency: str = "EUR",
         time_zone: str = "Europe/Berlin",
     ) -> Workspace:
         """Add a workspace with members `(name, email, role)`; exactly one must be the owner."""
-        workspace = Workspace(self.new_id("workspace"), name, plan, currency, time_zone, region)
+        workspace = Workspace(
+            self.new_id("workspace"), name, plan, currency, time_zone, region, subdomain
+        )
         for user_name, email, role in users:
             user = User(self.new_id("user"), user_name, email, role)
             workspace.users[user.id] = user
@@ -178,6 +181,14 @@ class SandboxState:
         region = workspace.region
         if region is not None and not REGION.fullmatch(region):
             raise ValueError(f"region {region!r} is not a Clockify region prefix such as 'euc1'")
+        subdomain = workspace.subdomain
+        if subdomain is not None and not (
+            isinstance(subdomain, str) and SUBDOMAIN.fullmatch(subdomain)
+        ):
+            raise ValueError(
+                f"subdomain {subdomain!r} is not a host name label: 1 to 63 lower-case letters,"
+                " digits or hyphens, not starting or ending with a hyphen"
+            )
         if workspace.plan not in PLANS:
             raise ValueError(f"plan {workspace.plan!r} is not one of {', '.join(PLANS)}")
         if [user.role for user in workspace.users.values()].count(Role.OWNER) != 1:
@@ -185,6 +196,11 @@ class SandboxState:
         with self.lock:
             if workspace.id in self.workspaces:
                 raise Conflict(f"workspace {workspace.id} already exists")
+            # One host, one company: a second workspace on it could not be told apart.
+            if subdomain is not None and any(
+                other.subdomain == subdomain for other in self.workspaces.values()
+            ):
+                raise Conflict(f"subdomain {subdomain!r} is taken by another workspace")
             self.workspaces[workspace.id] = workspace
         return workspace
 

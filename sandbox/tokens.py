@@ -34,25 +34,33 @@ class ApiUrls:
     pto_url: str
 
     @classmethod
-    def for_sandbox(cls, sandbox_url: str, region: str | None) -> ApiUrls:
+    def for_sandbox(
+        cls, sandbox_url: str, region: str | None, subdomain: str | None = None
+    ) -> ApiUrls:
         """The URLs a sandbox at `sandbox_url` puts in tokens for a workspace in `region`.
 
-        One host has to stand in for Clockify's many, so each one becomes a path prefix:
+        `subdomain` is set for a subdomain workspace (e.g. `acme`), else `None`.
 
-        ============  ============================  =====================================
-        claim         global (`region=None`)        regional (e.g. `euc1`)
-        ============  ============================  =====================================
-        backendUrl    `{sandbox}/api`               `{sandbox}/regions/euc1/api`
-        reportsUrl    `{sandbox}/reports`           `{sandbox}/regions/euc1/report`
-        locationsUrl  `{sandbox}/locations`         `{sandbox}/regions/euc1/locations`
-        screenshots…  `{sandbox}/screenshots`       `{sandbox}/regions/euc1/screenshots`
-        ptoUrl        `{sandbox}/pto`               `{sandbox}/regions/euc1/pto`
-        ============  ============================  =====================================
+        One host has to stand in for Clockify's many, so each one becomes a path prefix
+        (paths under `sandbox_url`):
+
+        ============  ============  =========================  ============================
+        claim         global        regional (euc1)            subdomain (acme)
+        ============  ============  =========================  ============================
+        backendUrl    /api          /regions/euc1/api          its region's, as on the left
+        reportsUrl    /reports      /regions/euc1/report       /subdomains/acme/report
+        locationsUrl  /locations    /regions/euc1/locations    /subdomains/acme/locations
+        screenshots…  /screenshots  /regions/euc1/screenshots  /subdomains/acme/screenshots
+        ptoUrl        /pto          /regions/euc1/pto          /subdomains/acme/pto
+        ============  ============  =========================  ============================
 
         The global reports prefix is `reports` (Clockify: `reports.api.clockify.me`) and the
         regional one `report` (Clockify: `euc1.clockify.me/report`), as in production: an
         add-on that derives the Reports URL from `backendUrl` instead of reading the
-        `reportsUrl` claim therefore fails against the sandbox too.
+        `reportsUrl` claim therefore fails against the sandbox too. A subdomain workspace
+        (addon-platform.md §4) keeps its regular API on its region's host (`euc1.clockify.me/api`,
+        or the global one without a region) and has its reports on `acme.clockify.me/report`, so
+        there `backendUrl` and `reportsUrl` do not even share a prefix.
         """
         base = sandbox_url.rstrip("/")
         if region is None:
@@ -60,8 +68,12 @@ class ApiUrls:
         else:
             prefix = f"{base}/regions/{region}"
             reports = f"{prefix}/report"
+        backend = f"{prefix}/api"
+        if subdomain is not None:
+            prefix = f"{base}/subdomains/{subdomain}"
+            reports = f"{prefix}/report"
         return cls(
-            backend_url=f"{prefix}/api",
+            backend_url=backend,
             reports_url=reports,
             locations_url=f"{prefix}/locations",
             screenshots_url=f"{prefix}/screenshots",

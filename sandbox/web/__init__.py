@@ -39,4 +39,4 @@ def sandbox_url() -> str:
 
 def api_urls(workspace: Workspace) -> ApiUrls:
     """The token URLs for `workspace`; see `ApiUrls.for_sandbox` for the scheme."""
-    return ApiUrls.for_sandbox(sandbox_url(), workspace.region)
+    return ApiUrls.for_sandbox(sandbox_url(), workspace.region, workspace.subdomain)

@@ -11,13 +11,14 @@
     GET /addon/workspaces/<ws>/settings                  {tabs: [...]}           (any token)
     GET /addon/workspaces/<ws>/user                      UserDtoV1 of the token  (any token)
 
-`create_sandbox_app` mounts this blueprint at `/api` (global) and `/regions/<region>/api`; the
-region is popped into `g.region`, and the gate (`web/gate.py`) refuses a token whose workspace
-lives elsewhere. Lists take the query parameters their OpenAPI operation lists (filters,
-`sort-column`, `sort-order`) and paginate with `page` (1-based) and the hyphenated `page-size`
-(default 50); each answer says `Last-Page: true|false`, as documented in every spec's
-"Pagination" section. A camelCase `pageSize` is ignored, as it is live (reports-api.md §5).
-An unknown project or client is 400 code 501, as Clockify answers (reports-api.md §6.7).
+`create_sandbox_app` mounts this blueprint at `/api` (global) and `/regions/<region>/api` (a
+subdomain workspace's regular API stays on its region's host); the gate (`web/gate.py`) reads the
+region and refuses a token whose workspace lives elsewhere. Lists take the query parameters their
+OpenAPI operation lists (filters, `sort-column`, `sort-order`) and paginate with `page` (1-based)
+and the hyphenated `page-size` (default 50); each answer says `Last-Page: true|false`, as
+documented in every spec's "Pagination" section. A camelCase `pageSize` is ignored, as it is live
+(reports-api.md §5). An unknown project or client is 400 code 501, as Clockify answers
+(reports-api.md §6.7).
 """
 
 from __future__ import annotations
@@ -47,11 +48,6 @@ bp = Blueprint("api", __name__)
 install_gate(bp)
 T = TypeVar("T")
 _WS = "/v1/workspaces/<workspace_id>"
-
-
-@bp.url_value_preprocessor
-def _pop_region(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    g.region = values.pop("region", None) if values else None
 
 
 @bp.get(_WS)

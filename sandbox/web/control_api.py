@@ -62,6 +62,7 @@ def generate() -> ResponseReturnValue:
             end=date.fromisoformat(body["end"]),
             plan=str(body.get("plan", "PRO")),
             region=body.get("region"),
+            subdomain=body.get("subdomain"),
             name=body.get("name"),
             users=int(body.get("users", 5)),
             currencies=tuple(body.get("currencies", ("EUR", "USD", "GBP"))),
@@ -71,7 +72,12 @@ def generate() -> ResponseReturnValue:
         raise SandboxError(f"{exc.args[0]} is required") from None
     except (TypeError, ValueError) as exc:
         raise SandboxError(str(exc)) from None
-    return {"id": workspace.id, "name": workspace.name, "region": workspace.region}, 201
+    return {
+        "id": workspace.id,
+        "name": workspace.name,
+        "region": workspace.region,
+        "subdomain": workspace.subdomain,
+    }, 201
 
 
 @bp.post(f"{_WS}/faults")

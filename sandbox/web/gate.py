@@ -8,8 +8,9 @@ Installed as `before_request`/`after_request` on the `api` and `reports_api` blu
 3. credentials: exactly one of `X-Api-Key` / `X-Addon-Token` and no `Authorization`, else 401
    code 1000; an API key is 401 code 4003 (the sandbox issues none) (reports-api.md §1, §7);
 4. the add-on token must be one this sandbox signed for its add-on key, of a live, enabled
-   installation, called on its own region's host, else 401 code 4017; a token of another
-   workspace than the URL's is 403;
+   installation, called on the host its claims name (its region's, or for the Reports API of
+   a subdomain workspace, its subdomain's), else 401 code 4017; a token of another workspace
+   than the URL's is 403;
 5. the workspace's sliding-window rate limit, 429 "Too many requests" (`sandbox/limiter.py`).
 
 Views then declare their scope with `@requires("REPORTS_READ")`; a scope missing from the
@@ -26,7 +27,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import jwt
 from flask import Blueprint, Response, g, jsonify, request
@@ -51,9 +52,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def install_gate(bp: Blueprint) -> None:
-    """Called once per API blueprint, at import."""
-    bp.before_request(_before)
+def install_gate(bp: Blueprint, *, on_subdomains: bool = False) -> None:
+    """Called once per API blueprint, at import.
+
+    `on_subdomains` says the API moves to a subdomain workspace's own host (Clockify's Reports
+    API does; the regular API stays on the region's host, addon-platform.md §4). The host a
+    request came to is read from the mount's `<region>`/`<subdomain>` into `g`.
+    """
+    bp.url_value_preprocessor(_pop_host)
+    bp.before_request(functools.partial(_before, on_subdomains))
     bp.after_request(_after)
 
 
@@ -86,7 +93,13 @@ def requires(scope: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def _before() -> Response | None:
+def _pop_host(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    values = values if values is not None else {}
+    g.region = values.pop("region", None)
+    g.subdomain = values.pop("subdomain", None)
+
+
+def _before(on_subdomains: bool) -> Response | None:
     g.arrived = (time.monotonic(), datetime.now(UTC))
     workspace_id = (request.view_args or {}).get("workspace_id")
     g.workspace_id = workspace_id
@@ -97,7 +110,7 @@ def _before() -> Response | None:
             answer = _suffer(fault)
             if answer is not None:
                 return answer
-    g.installation = _authenticate(workspace_id)
+    g.installation = _authenticate(workspace_id, on_subdomains)
     wait = state.limiter.admit(g.installation.workspace_id)
     if wait is not None:
         policy = state.limiter.policy(g.installation.workspace_id)
@@ -164,7 +177,7 @@ def _drop_connection() -> None:
     connection.shutdown(socket.SHUT_RDWR)
 
 
-def _authenticate(workspace_id: str | None) -> Installation:
+def _authenticate(workspace_id: str | None, on_subdomains: bool) -> Installation:
     headers = request.headers
     api_key, token = headers.get("X-Api-Key"), headers.get("X-Addon-Token")
     if "Authorization" in headers or (api_key is None) == (token is None):
@@ -192,9 +205,21 @@ def _authenticate(workspace_id: str | None) -> Installation:
         if found.status is not InstallationStatus.ACTIVE:
             raise TokenInvalid()
         home = state.workspaces.get(found.workspace_id)
-    if home is None or home.region != g.get("region"):
+    if home is None or not _is_home_host(home, on_subdomains):
         raise TokenInvalid()  # this host does not know the workspace (another region)
     if workspace_id is not None and workspace_id != found.workspace_id:
         raise AccessDenied(f"Access denied: the token is not for workspace {workspace_id}")
     g.token_user = claims.get("user")
     return found
+
+
+def _is_home_host(home: Workspace, on_subdomains: bool) -> bool:
+    """Whether the request came to the host `home`'s tokens name for this API.
+
+    A subdomain host knows only its own workspace, and a subdomain workspace's reports are
+    served only there, so for such requests the subdomains decide; otherwise the regions do.
+    """
+    expected = home.subdomain if on_subdomains else None
+    if expected is not None or g.subdomain is not None:
+        return bool(g.subdomain == expected)
+    return bool(g.region == home.region)

@@ -62,6 +62,7 @@ def _workspace_json(workspace: Workspace, installations: list[Installation]) -> 
         "currency": workspace.currency,
         "timeZone": workspace.time_zone,
         "region": workspace.region,
+        "subdomain": workspace.subdomain,
         "users": [
             {"id": u.id, "name": u.name, "email": u.email, "role": u.role.value}
             for u in workspace.users.values()

@@ -9,8 +9,9 @@
     POST /v1/workspaces/<ws>/reports/expenses           the third-party guide's [S002] variant,
                                                         filters nested in `expenseFilter`
 
-Mounted at `/reports` (global) and `/regions/<region>/report`, mirroring
-`reports.api.clockify.me` and `<region>.clockify.me/report`. Every report needs the add-on's
+Mounted at `/reports` (global), `/regions/<region>/report` and `/subdomains/<subdomain>/report`,
+mirroring `reports.api.clockify.me`, `<region>.clockify.me/report` and
+`<subdomain>.clockify.me/report`. Every report needs the add-on's
 `REPORTS_READ` scope. Bodies are checked by `sandbox/report_parse.py` (400 code 501), computed by
 `sandbox/reports.py` and rendered by `sandbox/report_json.py` in the workspace's `ShapeMode`.
 The detailed and expense `pageSize` cap is `app.config["REPORT_PAGE_SIZE_CAP"]` (1000 or 200).
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 
 from sandbox import expense_json, report_json, reports
@@ -39,13 +40,8 @@ __all__ = ["DEFAULT_PAGE_SIZE_CAP", "bp"]
 
 DEFAULT_PAGE_SIZE_CAP = 1000
 bp = Blueprint("reports_api", __name__)
-install_gate(bp)
+install_gate(bp, on_subdomains=True)
 _REPORTS = "/v1/workspaces/<workspace_id>/reports"
-
-
-@bp.url_value_preprocessor
-def _pop_region(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    g.region = values.pop("region", None) if values else None
 
 
 @bp.post(f"{_REPORTS}/detailed")
