@@ -94,7 +94,7 @@ def open_reports(issuer: TokenIssuer) -> Iterator[Reports]:
         )
         owner = next(u for u in workspace.users.values() if u.role is Role.OWNER)
         addon_id = sandbox.state.new_id("addon")
-        urls = ApiUrls.for_sandbox(sandbox.url, workspace.region)
+        urls = ApiUrls.for_sandbox(sandbox.url, workspace.region, workspace.subdomain)
         token = issuer.installation_token(
             workspace_id=workspace.id, addon_id=addon_id, owner_id=owner.id, urls=urls
         )
