@@ -11,6 +11,7 @@ from collections.abc import Callable
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from addon.clockify.ratelimit import RateLimiter
 from addon.errors import register_error_handlers
 from addon.logs import configure_logging
 from addon.runtime import Runtime
@@ -54,6 +55,7 @@ def create_app(
         verifier=TokenVerifier(
             settings.clockify_public_keys, settings.addon_key, settings.token_leeway_seconds
         ),
+        limiter=RateLimiter(engine, settings.clockify_rate, settings.clockify_burst),
         clock=clock,
     )
     register_error_handlers(app)

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from addon.clockify.ratelimit import RateLimiter
 from addon.settings import Settings
 from addon.store.crypto import TokenCipher
 from addon.verify.tokens import TokenVerifier
@@ -30,6 +31,7 @@ class Runtime:
     sessions: sessionmaker[Any]
     cipher: TokenCipher = field(repr=False)
     verifier: TokenVerifier
+    limiter: RateLimiter
     clock: Callable[[], float] = time.time
 
     def now(self) -> datetime:

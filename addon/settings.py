@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -73,6 +74,11 @@ class Settings:
     proxy_hops: int = 0
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
+    # Outbound permits per workspace, shared by every process (addon/clockify/ratelimit.py):
+    # 46/s without burst keeps any one-second window at or under 47 of Clockify's 50.
+    clockify_rate: float = 46.0
+    clockify_burst: int = 0
+    clockify_timeout_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         _check_url("ADDON_PUBLIC_URL", self.public_url)
@@ -96,6 +102,17 @@ class Settings:
             raise ConfigurationError("ADDON_MAX_BODY_BYTES must be between 1024 and 67108864")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigurationError("ADDON_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if not 0 < self.clockify_rate <= 50 or not 0 <= self.clockify_burst <= 10:
+            raise ConfigurationError(
+                "ADDON_CLOCKIFY_RATE must be in (0, 50] and ADDON_CLOCKIFY_BURST in [0, 10]"
+            )
+        if self.clockify_rate + self.clockify_burst + 1 > 50:
+            raise ConfigurationError(
+                "ADDON_CLOCKIFY_RATE + ADDON_CLOCKIFY_BURST + 1 must not exceed Clockify's "
+                "50 requests per second (the busiest one-second window holds that many)"
+            )
+        if not 1 <= self.clockify_timeout_seconds <= 600:
+            raise ConfigurationError("ADDON_CLOCKIFY_TIMEOUT_SECONDS must be between 1 and 600")
         if self.env is Environment.PRODUCTION:
             if not self.encryption_keys:
                 raise ConfigurationError("ADDON_ENCRYPTION_KEYS is required in production")
@@ -144,6 +161,9 @@ class Settings:
         maybe_set("proxy_hops", "ADDON_PROXY_HOPS", _int)
         maybe_set("log_level", "ADDON_LOG_LEVEL", str.upper)
         maybe_set("log_format", "ADDON_LOG_FORMAT", _enum(LogFormat, "ADDON_LOG_FORMAT"))
+        maybe_set("clockify_rate", "ADDON_CLOCKIFY_RATE", _float)
+        maybe_set("clockify_burst", "ADDON_CLOCKIFY_BURST", _int)
+        maybe_set("clockify_timeout_seconds", "ADDON_CLOCKIFY_TIMEOUT_SECONDS", _float)
         unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
         if unknown:
             raise ConfigurationError(f"unknown setting {unknown[0]} (check for a typo)")
@@ -165,6 +185,9 @@ KNOWN_VARIABLES = frozenset(
         "ADDON_PROXY_HOPS",
         "ADDON_LOG_LEVEL",
         "ADDON_LOG_FORMAT",
+        "ADDON_CLOCKIFY_RATE",
+        "ADDON_CLOCKIFY_BURST",
+        "ADDON_CLOCKIFY_TIMEOUT_SECONDS",
     }
 )
 
@@ -182,6 +205,13 @@ def _enum(kind: type[StrEnum], envvar: str) -> Callable[[str], Any]:
 
 def _int(raw: str) -> int:
     return int(raw, 10)
+
+
+def _float(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return value
 
 
 def _words(raw: str) -> tuple[str, ...]:

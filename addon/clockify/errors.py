@@ -1,17 +1,91 @@
-"""Failures talking to Clockify, as typed `AddonError`s the web layer turns into JSON."""
+"""Failures talking to Clockify, as typed `AddonError`s the web layer turns into JSON.
+
+    ClockifyError                        anything that went wrong on the way to Clockify
+     +-- ClockifyResponseError     502   an answer we do not understand (shape, redirect, JSON)
+     +-- ClockifyUnavailable       503   429/5xx/connection failures outlasted the retry deadline
+     +-- ClockifyTokenRejected     503   401 code 4017: the installation must be reinstalled
+     +-- ClockifyAuthError         502   another 401 (1000, 4003): a bug in how we authenticate
+     +-- ClockifyForbidden         502   403: names the scope the call needed
+     +-- ClockifyNotFound          404   the workspace object no longer exists
+     +-- ClockifyRejectedRequest   422   400 (code 501): carries Clockify's own message
+
+Messages name paths, statuses, codes and scopes, never tokens or row values: rows carry user
+data and headers carry secrets.
+"""
 
 from __future__ import annotations
 
 from addon.errors import AddonError
 
-__all__ = ["ClockifyResponseError"]
+__all__ = [
+    "ClockifyAuthError",
+    "ClockifyError",
+    "ClockifyForbidden",
+    "ClockifyNotFound",
+    "ClockifyRejectedRequest",
+    "ClockifyResponseError",
+    "ClockifyTokenRejected",
+    "ClockifyUnavailable",
+]
 
 
-class ClockifyResponseError(AddonError):
-    """Clockify answered with a shape we do not understand; the message names the field path.
-
-    Messages name paths and expected types only, never values: rows carry user data.
-    """
+class ClockifyError(AddonError):
+    """Base of every failure of a call to Clockify."""
 
     status = 502
+    code = "clockify_error"
+
+
+class ClockifyResponseError(ClockifyError):
+    """Clockify answered with a shape we do not understand; the message names the field path."""
+
     code = "clockify_bad_response"
+
+
+class ClockifyUnavailable(ClockifyError):
+    """Clockify kept failing (429, 5xx, dropped connections) until the retry deadline passed."""
+
+    status = 503
+    code = "clockify_unavailable"
+
+
+class ClockifyTokenRejected(ClockifyError):
+    """401 code 4017: the installation token is no longer valid; an admin must reinstall."""
+
+    status = 503
+    code = "clockify_reinstall_needed"
+
+
+class ClockifyAuthError(ClockifyError):
+    """Any other 401 (1000: no or two credentials; 4003: API key): our request was wrong."""
+
+    code = "clockify_auth_error"
+
+
+class ClockifyForbidden(ClockifyError):
+    """403: the add-on lacks the scope the call needs, or the workspace forbids it."""
+
+    code = "clockify_forbidden"
+
+    def __init__(self, message: str, *, scope: str) -> None:
+        super().__init__(message)
+        self.scope = scope
+
+
+class ClockifyNotFound(ClockifyError):
+    """404: the object (or the workspace) is gone on Clockify's side."""
+
+    status = 404
+    code = "clockify_not_found"
+
+
+class ClockifyRejectedRequest(ClockifyError):
+    """400 (Clockify's code 501): the request was refused; `clockify_message` says why."""
+
+    status = 422
+    code = "clockify_rejected_request"
+
+    def __init__(self, message: str, *, clockify_message: str, clockify_code: int | None) -> None:
+        super().__init__(message)
+        self.clockify_message = clockify_message
+        self.clockify_code = clockify_code

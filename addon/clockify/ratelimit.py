@@ -10,9 +10,11 @@ the processes of one host (SQLite serialises writers), which is the single-host 
 
 Outbound limiting must wait, not reject: `acquire()` reserves the next slot and sleeps until it.
 With emission interval T = 1/rate and a burst of b, no window of one second ever holds more than
-`rate + b + 1` permits, so the defaults (46/s, burst 2) allow at most 49 in any second, with
-~40 ms of slack for network jitter between our permit and Clockify's count, while sustaining
-92% of Clockify's budget. Each workspace has its own row: one workspace's large report never
+`rate + b + 1` permits, so the defaults (46/s, no burst) allow at most 47 in any second, leaving
+3 requests (~65 ms) of slack for jitter between our permit and Clockify's count, while
+sustaining 92% of Clockify's budget. A burst buys nothing for long report walks and eats that
+slack: with burst 2, sixteen processes on two busy cores were once seen at 51 in the sandbox.
+Each workspace has its own row: one workspace's large report never
 delays another's.
 
 PostgreSQL takes "now" from `clock_timestamp()`, so replicas with skewed clocks still agree;
@@ -54,7 +56,7 @@ class RateLimiter:
 
     engine: Engine
     rate: float = 46.0
-    burst: int = 2
+    burst: int = 0
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
 

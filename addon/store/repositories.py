@@ -41,6 +41,7 @@ __all__ = [
     "apply_settings",
     "apply_status",
     "get_installation",
+    "mark_needs_reinstall",
     "purge_workspace",
     "rotate_tokens",
 ]
@@ -228,6 +229,21 @@ def apply_deleted(session: Session, workspace_id: str, addon_id: str, now: datet
         return Outcome.UNCHANGED
     purge_workspace(session, workspace_id)
     return Outcome.REMOVED
+
+
+def mark_needs_reinstall(session: Session, workspace_id: str, digest: str, now: datetime) -> bool:
+    """Flag the installation whose token Clockify rejected (401 code 4017).
+
+    Only the token that was rejected is flagged: when a reinstall stored a new token meanwhile,
+    the digests differ and nothing changes. Returns whether a row was flagged.
+    """
+    current = get_installation(session, workspace_id)
+    if current is None or current.token_digest != digest or current.needs_reinstall:
+        return False
+    current.needs_reinstall = True
+    current.updated_at = now
+    session.flush()
+    return True
 
 
 def workspace_tables() -> list[Any]:

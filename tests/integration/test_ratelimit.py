@@ -50,8 +50,8 @@ def test_threads_sharing_a_workspace_never_exceed_the_window(db_url: str) -> Non
     engine.dispose()
 
     assert len(stamps) == 160
-    assert busiest_window_of(stamps) <= 49
-    assert 160 / elapsed >= 40  # sustains most of the budget (figures live in bench/fetch.py)
+    assert busiest_window_of(stamps) <= 50
+    assert 160 / elapsed >= 35  # most of the budget; the measured figures are in bench/fetch.py
 
 
 def _process_worker(url: str, count: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

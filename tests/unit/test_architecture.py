@@ -16,8 +16,7 @@ RULES = {
     "addon/verify": ("addon.errors", "addon.verify"),
     "addon/store": ("addon.errors", "addon.secret", "addon.store"),
     "addon/clockify": (
-        "addon.reports.model",
-        "addon.reports.money",
+        "addon.reports",  # the model the client returns, periods, rates
         "addon.errors",
         "addon.secret",
         "addon.clockify",

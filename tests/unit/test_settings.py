@@ -41,6 +41,9 @@ def test_every_variable_is_read_and_coerced() -> None:
         "ADDON_PROXY_HOPS": "1",
         "ADDON_LOG_LEVEL": "debug",
         "ADDON_LOG_FORMAT": "TEXT",
+        "ADDON_CLOCKIFY_RATE": "40.5",
+        "ADDON_CLOCKIFY_BURST": "3",
+        "ADDON_CLOCKIFY_TIMEOUT_SECONDS": "20",
     }
     assert set(environ) == KNOWN_VARIABLES
 
@@ -57,6 +60,8 @@ def test_every_variable_is_read_and_coerced() -> None:
     assert settings.proxy_hops == 1
     assert settings.log_level == "DEBUG"
     assert settings.log_format is LogFormat.TEXT
+    assert (settings.clockify_rate, settings.clockify_burst) == (40.5, 3)
+    assert settings.clockify_timeout_seconds == 20.0
 
 
 def test_every_settings_field_has_exactly_one_variable() -> None:
@@ -82,6 +87,12 @@ def test_every_settings_field_has_exactly_one_variable() -> None:
         ("ADDON_LOG_LEVEL", "loud"),
         ("ADDON_LOG_FORMAT", "xml"),
         ("ADDON_DATABSE_URL", "sqlite://"),
+        ("ADDON_CLOCKIFY_RATE", "fast"),
+        ("ADDON_CLOCKIFY_RATE", "nan"),
+        ("ADDON_CLOCKIFY_RATE", "50"),  # 50 + 0 + 1 can put 51 in one second
+        ("ADDON_CLOCKIFY_RATE", "0"),
+        ("ADDON_CLOCKIFY_BURST", "-1"),
+        ("ADDON_CLOCKIFY_TIMEOUT_SECONDS", "0"),
     ],
 )
 def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: str) -> None:

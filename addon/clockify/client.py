@@ -1,0 +1,298 @@
+"""`ClockifyClient`: the typed calls an invoicing add-on makes, for one installed workspace.
+
+Base URLs come only from the stored installation (`backendUrl` for the regular API,
+`reportsUrl` for reports), so the global host, every regional host and subdomain workspaces work
+alike. Every call goes through a `Transport` (one credential, no redirects, timeouts, the shared
+per-workspace rate limit, retries) and returns model values, never raw JSON.
+
+Paging:
+
+* Detailed and expense reports are read page by page until a page holds fewer rows than asked
+  for (an empty page included). The first page asks for 1,000 rows; when Clockify refuses that
+  (a 400 on page 1), the client asks for 200 from then on (sources disagree on the cap).
+* Regular API lists are read with `page-size` 200 until `Last-Page: true`, or, where Clockify
+  sends no such header, until a short page.
+* Rows are de-duplicated by id, so a row that moves between pages while we read never counts twice.
+
+Ranges: a period longer than 366 days is requested year by year. When Clockify refuses a range
+longer than a month (400 on its first page), the client retries it month by month and keeps
+months for the rest of its life; a 400 on a single month is a real validation error and surfaces
+with Clockify's message. The weekly report is requested in exact 7-day windows.
+
+A client is cheap: build one per job or request (see `addon.connections`), which also bounds how
+long learned limits (page size, range) are remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, TypeVar
+
+from addon.clockify.directory import (
+    ClientInfo,
+    Member,
+    ProjectInfo,
+    TagInfo,
+    TaskInfo,
+    WorkspaceInfo,
+    parse_client,
+    parse_member,
+    parse_project,
+    parse_tag,
+    parse_task,
+    parse_workspace,
+)
+from addon.clockify.errors import ClockifyRejectedRequest, ClockifyResponseError
+from addon.clockify.queries import (
+    MAX_SPAN_DAYS,
+    MONTH_SPAN_DAYS,
+    ReportFilter,
+    split_for_span,
+    week_windows,
+)
+from addon.clockify.shapes import parse_detailed_page, parse_expense_page
+from addon.clockify.summaries import parse_summary_report, parse_weekly_report
+from addon.clockify.transport import Reply, Transport
+from addon.reports.model import Expense, TimeEntry
+from addon.reports.periods import DateRange, SplitUnit, split_range
+from addon.reports.remote import ClockifySummary, ClockifyWeekly
+
+__all__ = ["ClockifyClient", "Endpoints"]
+
+T = TypeVar("T")
+
+REPORT_PAGE_SIZES = (1000, 200)
+LIST_PAGE_SIZE = 200
+_MAX_PAGES = 100_000  # a server that never ends a listing must not loop us forever
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoints:
+    """Where one workspace's API lives, as its installation token named it."""
+
+    workspace_id: str
+    backend_url: str
+    reports_url: str
+
+    def api(self, path: str = "") -> str:
+        return f"{self.backend_url.rstrip('/')}/v1/workspaces/{self.workspace_id}{path}"
+
+    def report(self, kind: str) -> str:
+        base = self.reports_url.rstrip("/")
+        return f"{base}/v1/workspaces/{self.workspace_id}/reports/{kind}"
+
+
+class ClockifyClient:
+    """Typed calls for one workspace; safe to share between threads of one job."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        transport: Transport,
+        *,
+        currency: str | None = None,
+        max_span_days: int = MAX_SPAN_DAYS,
+    ) -> None:
+        self.endpoints = endpoints
+        self.transport = transport
+        self._currency = currency
+        self._max_span_days = max_span_days
+        self._page_sizes = list(REPORT_PAGE_SIZES)
+
+    def close(self) -> None:
+        """Release the pooled connections."""
+        self.transport.session.close()
+
+    def __enter__(self) -> ClockifyClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- regular API ------------------------------------------------------------------------
+
+    def workspace(self) -> WorkspaceInfo:
+        reply = self._get(self.endpoints.api(), scope="WORKSPACE_READ", what="the workspace")
+        info = parse_workspace(reply.body)
+        self._currency = self._currency or info.currency
+        return info
+
+    def users(self) -> tuple[Member, ...]:
+        workspace_id = self.endpoints.workspace_id
+        return self._listing(
+            "/users",
+            "USER_READ",
+            "the workspace's users",
+            lambda row, path: parse_member(row, workspace_id, path),
+            params={"memberships": "WORKSPACE", "status": "ALL"},
+        )
+
+    def clients(self) -> tuple[ClientInfo, ...]:
+        return self._listing("/clients", "CLIENT_READ", "the clients", parse_client)
+
+    def projects(self) -> tuple[ProjectInfo, ...]:
+        return self._listing("/projects", "PROJECT_READ", "the projects", parse_project)
+
+    def tasks(self, project_id: str) -> tuple[TaskInfo, ...]:
+        return self._listing(
+            f"/projects/{project_id}/tasks", "TASK_READ", "a project's tasks", parse_task
+        )
+
+    def tags(self) -> tuple[TagInfo, ...]:
+        return self._listing("/tags", "TAG_READ", "the tags", parse_tag)
+
+    # -- Reports API ------------------------------------------------------------------------
+
+    def detailed(self, query: ReportFilter) -> Iterator[TimeEntry]:
+        """Every finished entry of the period, page by page, across as many windows as needed."""
+        currency = self.currency()
+
+        def fetch(window: DateRange, page: int, size: int) -> tuple[Sequence[TimeEntry], int]:
+            body = {
+                **query.time_body(window),
+                "sortOrder": "ASCENDING",
+                "detailedFilter": {
+                    "page": page,
+                    "pageSize": size,
+                    "sortColumn": "ID",
+                    "options": {"totals": "EXCLUDE"},
+                },
+            }
+            reply = self._report("detailed", body, "the detailed report")
+            parsed = parse_detailed_page(reply.body, currency_fallback=currency)
+            return parsed.entries, parsed.count
+
+        return self._ranged(query.period, fetch, lambda e: e.id)
+
+    def expenses(self, query: ReportFilter) -> Iterator[Expense]:
+        """Every expense of the period (`/reports/expenses/detailed`), page by page."""
+        currency = self.currency()
+
+        def fetch(window: DateRange, page: int, size: int) -> tuple[Sequence[Expense], int]:
+            body = {**query.body(window), "page": page, "pageSize": size, "sortOrder": "ASCENDING"}
+            reply = self._report("expenses/detailed", body, "the expense report")
+            parsed = parse_expense_page(reply.body, currency_fallback=currency)
+            return parsed.entries, parsed.count
+
+        return self._ranged(query.period, fetch, lambda e: e.id)
+
+    def weekly(self, query: ReportFilter, group: str) -> tuple[ClockifyWeekly, ...]:
+        """The weekly report (`group` USER or PROJECT), one per exact 7-day window of the period.
+
+        The last window may run past the period's end: Clockify takes nothing but whole weeks.
+        """
+        currency = self.currency()
+        weeks = []
+        for window in week_windows(query.period):
+            body = {**query.time_body(window), "weeklyFilter": {"group": group, "subgroup": "TIME"}}
+            reply = self._report("weekly", body, "the weekly report")
+            weeks.append(parse_weekly_report(reply.body, group=group, currency_fallback=currency))
+        return tuple(weeks)
+
+    def summary(self, query: ReportFilter, groups: Sequence[str]) -> ClockifySummary:
+        """Clockify's own summary (1 to 3 `groups`) of a period that fits one request's range.
+
+        Summaries are not split: their per-group amounts are rounded by Clockify and cannot be
+        re-added exactly. Long periods are summarised by our engine from the detailed report.
+        """
+        if query.period.days > self._max_span_days:
+            raise ClockifyRejectedRequest(
+                f"A Clockify summary covers at most {self._max_span_days} days here; "
+                "use a shorter period.",
+                clockify_message="",
+                clockify_code=None,
+            )
+        currency = self.currency()
+        body = {**query.time_body(), "summaryFilter": {"groups": list(groups)}}
+        reply = self._report("summary", body, "the summary report")
+        return parse_summary_report(reply.body, groups=groups, currency_fallback=currency)
+
+    def currency(self) -> str:
+        """The workspace's default currency (rows without their own currency use it)."""
+        if self._currency is None:
+            self.workspace()
+        assert self._currency is not None  # noqa: S101  # set by workspace()
+        return self._currency
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _get(
+        self, url: str, *, scope: str, what: str, params: dict[str, Any] | None = None
+    ) -> Reply:
+        return self.transport.call("GET", url, scope=scope, what=what, params=params)
+
+    def _report(self, kind: str, body: dict[str, Any], what: str) -> Reply:
+        url = self.endpoints.report(kind)
+        return self.transport.call("POST", url, scope="REPORTS_READ", what=what, body=body)
+
+    def _listing(
+        self,
+        path: str,
+        scope: str,
+        what: str,
+        parse: Callable[[object, str], T],
+        params: dict[str, Any] | None = None,
+    ) -> tuple[T, ...]:
+        found: list[T] = []
+        for page in range(1, _MAX_PAGES):
+            query = {**(params or {}), "page": page, "page-size": LIST_PAGE_SIZE}
+            reply = self._get(self.endpoints.api(path), scope=scope, what=what, params=query)
+            if not isinstance(reply.body, list):
+                raise ClockifyResponseError(f"{what}: expected an array.")
+            found.extend(parse(row, f"{path}[{i}]") for i, row in enumerate(reply.body))
+            last = reply.headers.get("Last-Page", "").strip().lower()
+            if last == "true" or (last != "false" and len(reply.body) < LIST_PAGE_SIZE):
+                return tuple(found)
+        raise ClockifyResponseError(f"{what}: the listing never ended.")
+
+    def _ranged(
+        self,
+        period: DateRange,
+        fetch: Callable[[DateRange, int, int], tuple[Sequence[T], int]],
+        key: Callable[[T], str],
+    ) -> Iterator[T]:
+        seen: set[str] = set()
+        pending = list(split_for_span(period, self._max_span_days))
+        while pending:
+            window = pending.pop(0)
+            try:
+                pages = self._paged(window, fetch)
+                first = next(pages, None)
+            except ClockifyRejectedRequest:
+                if window.days <= MONTH_SPAN_DAYS:
+                    raise
+                self._max_span_days = MONTH_SPAN_DAYS  # Clockify refused a longer range
+                pending[:0] = split_range(window, SplitUnit.MONTH)
+                continue
+            for rows in chain([] if first is None else [first], pages):
+                for row in rows:
+                    if key(row) not in seen:
+                        seen.add(key(row))
+                        yield row
+
+    def _paged(
+        self, window: DateRange, fetch: Callable[[DateRange, int, int], tuple[Sequence[T], int]]
+    ) -> Iterator[Sequence[T]]:
+        """Pages of one window; a refused first page retries with the next smaller page size.
+
+        The smaller size is kept only once it succeeds: a 400 that every size gets is about
+        something else (usually the range), and must not cost later windows their large pages.
+        """
+        sizes = list(self._page_sizes)
+        for index, size in enumerate(sizes):
+            try:
+                rows, count = fetch(window, 1, size)
+            except ClockifyRejectedRequest:
+                if index == len(sizes) - 1:
+                    raise
+                continue
+            self._page_sizes = sizes[index:]
+            break
+        yield rows
+        page = 1
+        while count >= size and page < _MAX_PAGES:
+            page += 1
+            rows, count = fetch(window, page, size)
+            yield rows

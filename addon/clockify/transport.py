@@ -1,0 +1,231 @@
+"""One Clockify call: a permit, the request, retries, and a typed outcome.
+
+Every request, first attempts and retries alike, first takes a permit from the workspace's
+shared limiter, so retries can never push a workspace over 50 requests per second. The request
+carries only `X-Addon-Token` (Clockify answers 401 code 1000 to two credentials), never follows a
+redirect (a redirect would carry the token to a host the installation did not name), and has a
+connect and a read timeout.
+
+Outcomes:
+
+* 2xx: the JSON body, parsed with `parse_float=Decimal` so fractional cents stay exact. A body
+  that is not JSON (a connection cut mid-body) is retried like a dropped connection.
+* 429, 5xx, connection errors and timeouts: retried under the `RetryPolicy` (backoff with full
+  jitter, `Retry-After` honoured, one total deadline), then `ClockifyUnavailable`.
+* 3xx and other 4xx: never retried; each becomes its typed error. 401 code 4017 also calls
+  `on_token_rejected`, which marks the installation as needing a reinstall.
+
+`requests` exceptions, `ValueError`s from JSON and `KeyError`s never escape: callers handle
+`ClockifyError` only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+import requests
+
+from addon.clockify.errors import (
+    ClockifyAuthError,
+    ClockifyError,
+    ClockifyForbidden,
+    ClockifyNotFound,
+    ClockifyRejectedRequest,
+    ClockifyResponseError,
+    ClockifyTokenRejected,
+    ClockifyUnavailable,
+)
+from addon.clockify.ratelimit import LimiterTimeout
+from addon.clockify.retry import RetryPolicy, parse_retry_after
+from addon.secret import Secret
+
+__all__ = ["CallStats", "Permits", "Reply", "Transport"]
+
+log = logging.getLogger(__name__)
+
+TOKEN_HEADER = "X-Addon-Token"  # noqa: S105  # a header name, not a secret
+_TOKEN_INVALID = 4017
+_MESSAGE_LIMIT = 300
+
+
+class Permits(Protocol):
+    """What the transport needs from a rate limiter: block until one request may go out."""
+
+    def acquire(self, *, max_wait: float = ...) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A successful answer: its parsed JSON body and its headers (for `Last-Page`)."""
+
+    body: object
+    headers: Mapping[str, str]
+
+
+@dataclass(slots=True)
+class CallStats:
+    """Counters of one transport's life, for logs and benchmarks (thread-safe)."""
+
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+    waited: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def sent(self, *, retry: bool, waited: float) -> None:
+        with self._lock:
+            self.requests += 1
+            self.retries += retry
+            self.waited += waited
+
+    def refused_for_rate(self) -> None:
+        with self._lock:
+            self.throttled += 1
+
+
+@dataclass(slots=True)
+class Transport:
+    """Sends calls for one workspace with its token, its permits and a retry policy."""
+
+    token: Secret = field(repr=False)
+    permits: Permits
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    session: requests.Session = field(default_factory=requests.Session, repr=False)
+    connect_timeout: float = 5.0
+    read_timeout: float = 60.0
+    on_token_rejected: Callable[[], None] | None = None
+    clock: Callable[[], float] = time.monotonic
+    wall_clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
+    stats: CallStats = field(default_factory=CallStats)
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        scope: str,
+        what: str,
+        params: Mapping[str, str | int] | None = None,
+        body: object = None,
+    ) -> Reply:
+        """Send one logical call (with its retries); `what` names it in errors and logs."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            elapsed = self.clock() - started
+            try:
+                waited = self.permits.acquire(max_wait=max(0.0, self.retry.deadline - elapsed))
+            except LimiterTimeout:
+                raise ClockifyUnavailable(
+                    f"Clockify's request budget for this workspace is taken for longer than the "
+                    f"call may wait ({what})."
+                ) from None
+            self.stats.sent(retry=attempt > 1, waited=waited)
+            failure, retry_after, reply = self._attempt(method, url, scope, what, params, body)
+            if failure == "HTTP 429":
+                self.stats.refused_for_rate()
+            if reply is not None:
+                return reply
+            wait = self.retry.wait_before(
+                attempt, retry_after=retry_after, elapsed=self.clock() - started
+            )
+            if wait is None:
+                raise ClockifyUnavailable(
+                    f"Clockify did not answer {what} after {attempt} attempts (last: {failure})."
+                )
+            log.info("clockify retry", extra={"what": what, "failure": failure, "wait_s": wait})
+            self.sleep(wait)
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        scope: str,
+        what: str,
+        params: Mapping[str, str | int] | None,
+        body: object,
+    ) -> tuple[str, float | None, Reply | None]:
+        """One try: (failure description, Retry-After seconds, reply when it succeeded)."""
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                headers={TOKEN_HEADER: self.token.reveal(), "Accept": "application/json"},
+                timeout=(self.connect_timeout, self.read_timeout),
+                allow_redirects=False,
+            )
+            content = response.content  # read fully here: a cut body fails inside this try
+        except requests.Timeout:
+            return "timeout", None, None
+        except requests.RequestException as exc:
+            return f"connection error ({type(exc).__name__})", None, None
+        status = response.status_code
+        if 200 <= status < 300:
+            try:
+                parsed = json.loads(content or b"null", parse_float=Decimal)
+            except ValueError:  # includes UnicodeDecodeError
+                return "unreadable JSON body", None, None
+            return "", None, Reply(parsed, response.headers)
+        if self.retry.is_retryable_status(status):
+            after = parse_retry_after(response.headers.get("Retry-After"), now=self.wall_clock())
+            return f"HTTP {status}", after, None
+        raise self._refusal(status, content, scope, what)
+
+    def _refusal(self, status: int, content: bytes, scope: str, what: str) -> ClockifyError:
+        message, code = _error_body(content)
+        if 300 <= status < 400:
+            return ClockifyResponseError(
+                f"Clockify answered {what} with a redirect ({status}), which is never followed."
+            )
+        if status == 401:
+            if code == _TOKEN_INVALID:
+                if self.on_token_rejected is not None:
+                    self.on_token_rejected()
+                return ClockifyTokenRejected(
+                    "Clockify no longer accepts this installation's token (401 code 4017); "
+                    "a workspace admin must reinstall the add-on."
+                )
+            return ClockifyAuthError(f"Clockify refused our credentials for {what} (401 {code}).")
+        if status == 403:
+            return ClockifyForbidden(
+                f"Clockify refused {what} (403): it needs the {scope} scope, which this "
+                "installation lacks or the workspace withholds.",
+                scope=scope,
+            )
+        if status == 404:
+            return ClockifyNotFound(f"Clockify found nothing for {what} (404).")
+        if status == 400:
+            return ClockifyRejectedRequest(
+                f"Clockify refused {what}: {message or 'no reason given'}",
+                clockify_message=message,
+                clockify_code=code,
+            )
+        return ClockifyError(f"Clockify answered {what} with HTTP {status} (code {code}).")
+
+
+def _error_body(content: bytes) -> tuple[str, int | None]:
+    """Clockify's `{message, code}` (or the older `{description, code}`), tolerating anything."""
+    try:
+        parsed: Any = json.loads(content)
+    except ValueError:
+        return "", None
+    if not isinstance(parsed, dict):
+        return "", None
+    text = parsed.get("message", parsed.get("description"))
+    message = text[:_MESSAGE_LIMIT] if isinstance(text, str) else ""
+    raw_code = parsed.get("code")
+    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else None
+    if isinstance(raw_code, str) and raw_code.isdigit():
+        code = int(raw_code)
+    return message, code

@@ -1,0 +1,287 @@
+"""Fetching a year's detailed report (100,000 entries) under the 50 requests/s workspace limit.
+
+The sandbox runs in a process of its own (so its CPU does not compete with the callers' GIL),
+holding one generated workspace with the add-on installed. Callers share the add-on's limiter
+(SQLite file, as on a single host) and each fetches the whole detailed report with the real
+`ClockifyClient`; 1, 4 and 16 callers run as threads and as processes. The sandbox's request log
+gives the figures: requests per second over the run, the busiest one-second window, and 429s.
+
+The floor is the time the limit alone imposes: requests / 50 s. The baseline, measured in the
+same run, is a naive client following the guide's advice: at most 3 requests at once, each
+worker waiting 2 s between requests.
+
+A second table runs cheap requests (`GET workspace`) with 16 callers: it shows what the limiter
+sustains when the server is not the bottleneck, against the target of at least 90% of the budget.
+
+    .venv/bin/python bench/fetch.py [--entries 100000] [--skip-naive]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from addon.clockify.client import ClockifyClient, Endpoints
+from addon.clockify.queries import ReportFilter
+from addon.clockify.ratelimit import RateLimiter
+from addon.clockify.transport import Transport
+from addon.manifest import build_manifest
+from addon.reports.periods import DateRange
+from addon.secret import Secret
+from addon.settings import Settings
+from addon.store.db import create_db_engine
+from addon.store.migrate import upgrade
+
+YEAR = DateRange(date(2025, 1, 1), date(2025, 12, 31))
+LIMIT = 50.0
+ZONE = "Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    workspace_id: str
+    token: str
+    backend_url: str
+    reports_url: str
+
+
+def serve_sandbox(conn: Connection, entries: int) -> None:
+    """Child process: the sandbox with one generated, installed workspace, until told to stop."""
+    from sandbox import SandboxServer, TokenIssuer
+    from sandbox.data import Role
+    from sandbox.generator import generate_workspace
+    from sandbox.manifests import parse_manifest
+    from sandbox.state import Installation
+    from sandbox.tokens import ApiUrls
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    issuer = TokenIssuer(addon_key="reports-invoices")
+    with SandboxServer(issuer) as sandbox:
+        ws = generate_workspace(
+            sandbox.state,
+            7,
+            entries=entries,
+            expenses=0,
+            start=YEAR.start,
+            end=YEAR.end,
+            currencies=("EUR",),
+        )
+        owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
+        urls = ApiUrls.for_sandbox(sandbox.url, None)
+        token = issuer.installation_token(
+            workspace_id=ws.id, addon_id="b" * 24, owner_id=owner.id, urls=urls
+        )
+        manifest = parse_manifest(build_manifest(Settings()), expected_key="reports-invoices")
+        sandbox.state.add_installation(
+            Installation("b" * 24, ws.id, manifest, owner.id, owner.id, token)
+        )
+        conn.send(Target(sandbox.url, ws.id, token, urls.backend_url, urls.reports_url))
+        conn.recv()
+
+
+@dataclass(frozen=True)
+class Limits:
+    database_url: str
+    rate: float
+    burst: int
+
+
+def make_client(target: Target, limits: Limits) -> tuple[ClockifyClient, Any]:
+    engine = create_db_engine(limits.database_url)
+    limiter = RateLimiter(engine, limits.rate, limits.burst)
+    transport = Transport(Secret(target.token), limiter.for_workspace(target.workspace_id))
+    endpoints = Endpoints(target.workspace_id, target.backend_url, target.reports_url)
+    return ClockifyClient(endpoints, transport, currency="EUR"), engine
+
+
+def fetch_report(target: Target, limits: Limits) -> int:
+    client, engine = make_client(target, limits)
+    with client:
+        count = sum(1 for _ in client.detailed(ReportFilter(YEAR, ZONE)))
+    engine.dispose()
+    return count
+
+
+def fetch_workspace(target: Target, limits: Limits, calls: int) -> int:
+    client, engine = make_client(target, limits)
+    with client:
+        for _ in range(calls):
+            client.workspace()
+    engine.dispose()
+    return calls
+
+
+def _process_job(job: Callable[..., int], args: tuple[Any, ...], queue: Any) -> None:
+    queue.put(job(*args))
+
+
+def run_callers(mode: str, callers: int, job: Callable[..., int], args: tuple[Any, ...]) -> float:
+    """Run `callers` copies of `job` at once; returns the wall time."""
+    started = time.perf_counter()
+    if mode == "threads":
+        results: list[int] = []
+        threads = [
+            threading.Thread(target=lambda: results.append(job(*args))) for _ in range(callers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        processes = [
+            context.Process(target=_process_job, args=(job, args, queue)) for _ in range(callers)
+        ]
+        for process in processes:
+            process.start()
+        for _ in processes:
+            queue.get()
+        for process in processes:
+            process.join()
+    return time.perf_counter() - started
+
+
+def naive_fetch(target: Target) -> tuple[float, int]:
+    """The guide's advice: 3 workers, each waiting 2 s between requests, 1,000-row pages."""
+    session = requests.Session()
+    session.headers["X-Addon-Token"] = target.token
+    url = f"{target.reports_url}/v1/workspaces/{target.workspace_id}/reports/detailed"
+    body = ReportFilter(YEAR, ZONE).time_body()
+    lock = threading.Lock()
+    state = {"next": 1, "done": False, "rows": 0}
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if state["done"]:
+                    return
+                page = state["next"]
+                state["next"] += 1
+            filters = {"page": page, "pageSize": 1000, "sortColumn": "ID"}
+            answer = session.post(url, json={**body, "detailedFilter": filters}, timeout=120)
+            answer.raise_for_status()
+            rows = len(answer.json()["timeEntries"])
+            with lock:
+                state["rows"] += rows
+                if rows < 1000:
+                    state["done"] = True
+            time.sleep(2.0)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return time.perf_counter() - started, int(state["rows"])
+
+
+def observed(target: Target) -> tuple[int, int, int, float]:
+    """(requests, busiest one-second window, 429s, seconds from first to last) from the log."""
+    answer = requests.get(
+        f"{target.url}/sandbox/requests", params={"workspace": target.workspace_id}, timeout=60
+    ).json()
+    records = [r for r in answer["requests"] if r["status"] is not None]
+    moments = sorted(r["monotonic"] for r in records)
+    span = moments[-1] - moments[0] if len(moments) > 1 else 0.0
+    throttled = sum(1 for r in records if r["status"] == 429)
+    return len(records), int(answer["busiestSecond"]), throttled, span
+
+
+def reset_log(target: Target) -> None:
+    requests.delete(f"{target.url}/sandbox/requests", timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--callers", type=int, nargs="*", default=[1, 4, 16])
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--rate", type=float, default=Settings().clockify_rate)
+    parser.add_argument("--burst", type=int, default=Settings().clockify_burst)
+    parser.add_argument("--cheap-only", action="store_true", help="skip the detailed reports")
+    args = parser.parse_args()
+
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    server = context.Process(target=serve_sandbox, args=(child, args.entries), daemon=True)
+    server.start()
+    print(f"generating a workspace of {args.entries:,} entries over 2025 ...", flush=True)
+    target: Target = parent.recv()
+    tmp = tempfile.mkdtemp(prefix="fetch-bench-")
+    database_url = f"sqlite:///{tmp}/limits.sqlite3"
+    upgrade(database_url)
+    limits = Limits(database_url, args.rate, args.burst)
+    print(f"limiter: {args.rate:g}/s, burst {args.burst}")
+
+    if not args.cheap_only:
+        print("warming the sandbox's report cache ...", flush=True)
+        rows = fetch_report(target, limits)
+        print(f"{rows:,} finished entries, {rows // 1000 + 1} pages of 1,000\n")
+
+    header = (
+        f"{'callers':>7} {'mode':>9} {'requests':>8} {'req/s':>6} {'budget':>6} "
+        f"{'busiest 1s':>10} {'429s':>4} {'wall s':>7} {'floor s':>7} {'wall/floor':>10}"
+    )
+    print("Detailed report of the year, each caller fetching all of it")
+    print(header)
+    walls: dict[tuple[str, int], float] = {}
+    for callers in [] if args.cheap_only else args.callers:
+        for mode in ("threads", "processes"):
+            reset_log(target)
+            wall = run_callers(mode, callers, fetch_report, (target, limits))
+            count, busiest, throttled, span = observed(target)
+            rate = count / span if span else 0.0
+            floor = count / LIMIT
+            walls[(mode, callers)] = wall
+            print(
+                f"{callers:>7} {mode:>9} {count:>8} {rate:>6.1f} {rate / LIMIT:>6.0%} "
+                f"{busiest:>10} {throttled:>4} {wall:>7.1f} {floor:>7.1f} {wall / floor:>10.2f}"
+            )
+
+    print("\nCheap requests (GET workspace), 16 callers x 40: the limiter's own ceiling")
+    print(header)
+    for mode in ("threads", "processes"):
+        reset_log(target)
+        wall = run_callers(mode, 16, fetch_workspace, (target, limits, 40))
+        count, busiest, throttled, span = observed(target)
+        rate = count / span if span else 0.0
+        floor = count / LIMIT
+        print(
+            f"{16:>7} {mode:>9} {count:>8} {rate:>6.1f} {rate / LIMIT:>6.0%} "
+            f"{busiest:>10} {throttled:>4} {wall:>7.1f} {floor:>7.1f} {wall / floor:>10.2f}"
+        )
+
+    if not (args.skip_naive or args.cheap_only):
+        reset_log(target)
+        naive_wall, naive_rows = naive_fetch(target)
+        ours = walls.get(("threads", 1)) or next(iter(walls.values()))
+        print(
+            f"\nNaive client (3 at once, 2 s apart): {naive_rows:,} rows in {naive_wall:.1f} s; "
+            f"ours with 1 caller: {ours:.1f} s; speed-up {naive_wall / ours:.1f}x"
+        )
+
+    parent.send("stop")
+    server.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
