@@ -1,0 +1,190 @@
+"""CSV exports: raw machine-readable columns next to the formatted ones, safe to open in Excel.
+
+Each column of the shared `Table` becomes its raw form (decimal point, ISO dates, major-unit
+amounts such as `1234.50`, seconds and decimal hours) followed by its formatted text in the
+report's locale, so one file serves both a script and a person. Raw headers are the stable column
+keys; formatted headers are the localised labels.
+
+Formula injection (CWE-1236): a spreadsheet evaluates a cell that starts with `=`, `+`, `-`, `@`,
+tab or carriage return, so every *text* cell that does gets a leading `'`. Raw numeric columns
+are left alone: `-12.50` must stay a number, and it cannot carry a formula.
+The module is named `csvfile` so it never shadows the standard `csv` it uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, TextIO
+
+from addon.render.i18n import Formatter
+from addon.render.tables import (
+    Cell,
+    Column,
+    Kind,
+    Row,
+    Table,
+    detailed_table,
+    invoice_lines_table,
+    invoice_totals,
+    summary_table,
+)
+from addon.reports.model import Invoice, Summary, TimeEntry
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
+
+__all__ = [
+    "BOM",
+    "entries_csv",
+    "invoice_csv",
+    "neutralise",
+    "summary_csv",
+    "write_entries_csv",
+    "write_invoice_csv",
+    "write_summary_csv",
+    "write_table_csv",
+]
+
+BOM: Final = "\ufeff"
+"""Written first on request: Excel reads UTF-8 only when the file starts with it."""
+
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """`text`, prefixed with `'` when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _raw(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _headers(column: Column) -> list[str]:
+    if column.kind is Kind.TEXT:
+        return [column.label]
+    if column.kind is Kind.DURATION:
+        return [f"{column.key}_seconds", f"{column.key}_hours", column.label]
+    if column.kind is Kind.MONEY:
+        return [column.key, f"{column.key}_currency", column.label]
+    return [column.key, column.label]
+
+
+def _fields(column: Column, cell: Cell, fmt: Formatter) -> list[str]:
+    text = neutralise(cell.text)
+    if column.kind is Kind.TEXT:
+        return [text]
+    if column.kind is Kind.DURATION:
+        seconds = cell.value
+        hours = _raw(fmt.hours(seconds)) if isinstance(seconds, int) else ""
+        return [_raw(seconds), hours, text]
+    if column.kind is Kind.MONEY:
+        return [_raw(cell.value), (cell.currency or "") if cell.value is not None else "", text]
+    return [_raw(cell.value), text]
+
+
+def _record(columns: tuple[Column, ...], row: Row, fmt: Formatter) -> list[str]:
+    return [
+        field
+        for column, cell in zip(columns, row.cells, strict=True)
+        for field in _fields(column, cell, fmt)
+    ]
+
+
+def _start(out: TextIO, bom: bool) -> CsvWriter:
+    if bom:
+        out.write(BOM)
+    return csv.writer(out)
+
+
+def write_table_csv(table: Table, fmt: Formatter, out: TextIO, *, bom: bool = False) -> None:
+    """Header, rows (streamed one at a time) and footer rows of `table` into `out`."""
+    writer = _start(out, bom)
+    writer.writerow([field for column in table.columns for field in _headers(column)])
+    for row in table.rows:
+        writer.writerow(_record(table.columns, row, fmt))
+    for row in table.footer:
+        writer.writerow(_record(table.columns, row, fmt))
+
+
+def _summary_records(table: Table, fmt: Formatter) -> Iterator[list[str]]:
+    """Rows with one name column per grouping level, ancestors repeated, so each row filters."""
+    depth_count = max(len(table.levels), 1)
+    path: list[str] = [""] * depth_count
+    columns = table.columns[1:]
+    for row in table.rows:
+        path[row.depth] = neutralise(row.cells[0].text)
+        names = path[: row.depth + 1] + [""] * (depth_count - row.depth - 1)
+        yield [*names, *_record(columns, Row(row.cells[1:]), fmt)]
+    for row in table.footer:
+        names = [neutralise(row.cells[0].text)] + [""] * (depth_count - 1)
+        yield [*names, *_record(columns, Row(row.cells[1:]), fmt)]
+
+
+def write_summary_csv(summary: Summary, fmt: Formatter, out: TextIO, *, bom: bool = False) -> None:
+    """The summary: a name column per grouping level, totals, one amount per currency."""
+    table = summary_table(summary, fmt)
+    writer = _start(out, bom)
+    levels = list(table.levels) or [table.columns[0].label]
+    writer.writerow([*levels, *(f for c in table.columns[1:] for f in _headers(c))])
+    writer.writerows(_summary_records(table, fmt))
+
+
+def write_invoice_csv(invoice: Invoice, fmt: Formatter, out: TextIO, *, bom: bool = False) -> None:
+    """Invoice lines (`section` = line) then its totals (`section` = total) with the label."""
+    table = invoice_lines_table(invoice, fmt)
+    writer = _start(out, bom)
+    writer.writerow(["section", *(f for c in table.columns for f in _headers(c))])
+    for row in table.rows:
+        writer.writerow(["line", *_record(table.columns, row, fmt)])
+    blank = Cell("", None)
+    amount_at = [column.key for column in table.columns].index("amount")
+    for label, cell in invoice_totals(invoice, fmt):
+        cells = [blank] * len(table.columns)
+        cells[0], cells[amount_at] = Cell(label, label), cell
+        writer.writerow(["total", *_record(table.columns, Row(tuple(cells)), fmt)])
+
+
+def write_entries_csv(
+    entries: Iterable[TimeEntry],
+    fmt: Formatter,
+    out: TextIO,
+    *,
+    zone: str = "UTC",
+    bom: bool = False,
+) -> None:
+    """Detailed entries, streamed: memory stays flat however many entries `entries` yields."""
+    write_table_csv(detailed_table(entries, fmt, zone=zone), fmt, out, bom=bom)
+
+
+def summary_csv(summary: Summary, fmt: Formatter, *, bom: bool = False) -> str:
+    """`write_summary_csv` into a string (summaries are small)."""
+    out = io.StringIO(newline="")
+    write_summary_csv(summary, fmt, out, bom=bom)
+    return out.getvalue()
+
+
+def invoice_csv(invoice: Invoice, fmt: Formatter, *, bom: bool = False) -> str:
+    """`write_invoice_csv` into a string."""
+    out = io.StringIO(newline="")
+    write_invoice_csv(invoice, fmt, out, bom=bom)
+    return out.getvalue()
+
+
+def entries_csv(
+    entries: Iterable[TimeEntry], fmt: Formatter, *, zone: str = "UTC", bom: bool = False
+) -> str:
+    """`write_entries_csv` into a string; prefer the writer for large exports."""
+    out = io.StringIO(newline="")
+    write_entries_csv(entries, fmt, out, zone=zone, bom=bom)
+    return out.getvalue()
