@@ -8,6 +8,8 @@ them retryable explicitly (urllib3 would not retry a POST by default).
   `max_retry_after` so a hostile or broken header cannot park a worker for an hour.
 * Connection errors (nothing was sent, or the connection dropped) are retried; Clockify may
   already have done the work, but every call we retry is a read.
+* A 429 without `Retry-After` waits at least `throttle_floor` (1 s, Clockify's window) plus
+  the jittered backoff: retrying sooner would only meet the same full window again.
 * Otherwise the wait is exponential with full jitter (AWS's "full jitter": uniform in
   [0, min(cap, base * 2**n)]), which spreads several workers that failed together.
 * Everything happens within `deadline` seconds from the first attempt: a retry whose wait would
@@ -51,6 +53,7 @@ class RetryPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 16.0
     max_retry_after: float = 60.0
+    throttle_floor: float = 1.0
     statuses: frozenset[int] = RETRY_STATUSES
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
@@ -72,7 +75,7 @@ class RetryPolicy:
         return self.rng.uniform(0.0, ceiling)
 
     def wait_before(
-        self, attempt: int, *, retry_after: float | None, elapsed: float
+        self, attempt: int, *, retry_after: float | None, elapsed: float, throttled: bool = False
     ) -> float | None:
         """Seconds to wait before retry `attempt`, or None to give up.
 
@@ -83,6 +86,8 @@ class RetryPolicy:
             return None
         if retry_after is not None:
             wait = min(retry_after, self.max_retry_after)
+        elif throttled:
+            wait = self.throttle_floor + self.backoff(attempt)
         else:
             wait = self.backoff(attempt)
         if elapsed + wait >= self.deadline:

@@ -136,7 +136,10 @@ class Transport:
             if reply is not None:
                 return reply
             wait = self.retry.wait_before(
-                attempt, retry_after=retry_after, elapsed=self.clock() - started
+                attempt,
+                retry_after=retry_after,
+                elapsed=self.clock() - started,
+                throttled=failure == "HTTP 429",
             )
             if wait is None:
                 raise ClockifyUnavailable(

@@ -41,6 +41,7 @@ from sandbox import SandboxServer, TokenIssuer
 from sandbox.data import Role, Tag, Workspace
 from sandbox.faults import Fault, FaultKind
 from sandbox.generator import generate_workspace
+from sandbox.limiter import RatePolicy
 from sandbox.manifests import parse_manifest
 from sandbox.recorder import RequestRecord
 from sandbox.state import Installation, SandboxState
@@ -429,6 +430,27 @@ def test_retry_after_is_honoured_in_both_forms(harness: Harness, form: str) -> N
     assert info.id == site.workspace.id
     assert len(sleeps) == 1
     assert 0.9 <= sleeps[0] <= 2.0  # an HTTP date has one-second resolution
+
+
+@pytest.mark.parametrize("retry_after", [True, False], ids=["with-retry-after", "without"])
+def test_the_sandboxs_own_429s_are_retried_politely(harness: Harness, retry_after: bool) -> None:
+    site = harness.sites["eu"]
+    state = harness.sandbox.state
+    state.limiter.configure(site.workspace.id, RatePolicy(limit=4, retry_after=retry_after))
+    eager = RateLimiter(harness.limiter.engine, rate=1_000, burst=50)  # a limiter set too high
+    transport = Transport(Secret(site.token), eager.for_workspace(site.workspace.id), FAST)
+    client = ClockifyClient(
+        Endpoints(site.workspace.id, site.urls.backend_url, site.urls.reports_url), transport
+    )
+    try:
+        with client:
+            found = {client.workspace().id for _ in range(10)}
+    finally:
+        state.limiter.configure(site.workspace.id, RatePolicy())
+
+    assert found == {site.workspace.id}
+    assert transport.stats.throttled > 0
+    assert transport.stats.requests == 10 + transport.stats.throttled
 
 
 def test_a_slow_answer_past_the_read_timeout_is_retried(harness: Harness) -> None:

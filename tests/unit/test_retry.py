@@ -38,6 +38,19 @@ def test_backoff_is_exponential_with_full_jitter() -> None:
         assert max(waits) > ceiling * 0.8  # the jitter uses the whole range
 
 
+def test_a_429_without_retry_after_waits_out_clockifys_one_second_window() -> None:
+    policy = RetryPolicy(backoff_base=0.5, backoff_max=4.0, deadline=100, rng=random.Random(3))
+
+    throttled = [
+        policy.wait_before(1, retry_after=None, elapsed=0, throttled=True) for _ in range(50)
+    ]
+    plain = [policy.wait_before(1, retry_after=None, elapsed=0) for _ in range(50)]
+
+    assert all(w is not None and 1.0 <= w <= 1.5 for w in throttled)
+    assert all(w is not None and w <= 0.5 for w in plain)
+    assert policy.wait_before(1, retry_after=0.2, elapsed=0, throttled=True) == 0.2
+
+
 def test_gives_up_after_max_attempts_or_past_the_deadline() -> None:
     policy = RetryPolicy(max_attempts=3, deadline=10.0)
 
