@@ -25,7 +25,15 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from addon.errors import ConfigurationError
 from addon.secret import Secret
 
-__all__ = ["CLOCKIFY_PUBLIC_KEY_PEM", "Environment", "LogFormat", "Secret", "Settings"]
+__all__ = [
+    "CLOCKIFY_PUBLIC_KEY_PEM",
+    "Environment",
+    "LogFormat",
+    "MissedRuns",
+    "Secret",
+    "Settings",
+    "SmtpSecurity",
+]
 
 T = TypeVar("T")
 
@@ -55,6 +63,21 @@ class LogFormat(StrEnum):
     TEXT = "text"
 
 
+class SmtpSecurity(StrEnum):
+    """How the SMTP connection is protected: none (loopback only), STARTTLS, or implicit TLS."""
+
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
+class MissedRuns(StrEnum):
+    """What the scheduler does with periods missed while it was down: send each once, or skip."""
+
+    SEND = "send"
+    SKIP = "skip"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Every knob of the add-on; the README's settings table lists the same fields."""
@@ -79,6 +102,19 @@ class Settings:
     clockify_rate: float = 46.0
     clockify_burst: int = 0
     clockify_timeout_seconds: float = 60.0
+    # Outgoing mail. The defaults reach `make demo`'s loopback outbox; production needs TLS.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_security: SmtpSecurity = SmtpSecurity.NONE
+    smtp_username: str = ""
+    smtp_password: Secret | None = field(default=None, repr=False)
+    mail_from: str = "Reports & Invoices <reports@localhost>"
+    # Scheduled sends: each scheduler process ticks every `scheduler_tick_seconds`; a claimed run
+    # not finished within `delivery_lease_seconds` may be taken over by another process.
+    scheduler_in_web: bool = False
+    scheduler_tick_seconds: float = 15.0
+    delivery_lease_seconds: int = 300
+    missed_runs: MissedRuns = MissedRuns.SEND
 
     def __post_init__(self) -> None:
         _check_url("ADDON_PUBLIC_URL", self.public_url)
@@ -113,11 +149,23 @@ class Settings:
             )
         if not 1 <= self.clockify_timeout_seconds <= 600:
             raise ConfigurationError("ADDON_CLOCKIFY_TIMEOUT_SECONDS must be between 1 and 600")
+        if not self.smtp_host or not 1 <= self.smtp_port <= 65535:
+            raise ConfigurationError("ADDON_SMTP_HOST must be set and ADDON_SMTP_PORT in 1-65535")
+        if "@" not in self.mail_from or "\n" in self.mail_from or "\r" in self.mail_from:
+            raise ConfigurationError("ADDON_MAIL_FROM must be one address, e.g. Reports <r@x.com>")
+        if not 1 <= self.scheduler_tick_seconds <= 3600:
+            raise ConfigurationError("ADDON_SCHEDULER_TICK_SECONDS must be between 1 and 3600")
+        if not 30 <= self.delivery_lease_seconds <= 86_400:
+            raise ConfigurationError("ADDON_DELIVERY_LEASE_SECONDS must be between 30 and 86400")
         if self.env is Environment.PRODUCTION:
             if not self.encryption_keys:
                 raise ConfigurationError("ADDON_ENCRYPTION_KEYS is required in production")
             if not self.public_url.startswith("https://"):
                 raise ConfigurationError("ADDON_PUBLIC_URL must use https in production")
+            if self.smtp_security is SmtpSecurity.NONE:
+                raise ConfigurationError(
+                    "ADDON_SMTP_SECURITY must be starttls or tls in production"
+                )
 
     @property
     def is_production(self) -> bool:
@@ -164,6 +212,18 @@ class Settings:
         maybe_set("clockify_rate", "ADDON_CLOCKIFY_RATE", _float)
         maybe_set("clockify_burst", "ADDON_CLOCKIFY_BURST", _int)
         maybe_set("clockify_timeout_seconds", "ADDON_CLOCKIFY_TIMEOUT_SECONDS", _float)
+        maybe_set("smtp_host", "ADDON_SMTP_HOST", str)
+        maybe_set("smtp_port", "ADDON_SMTP_PORT", _int)
+        maybe_set(
+            "smtp_security", "ADDON_SMTP_SECURITY", _enum(SmtpSecurity, "ADDON_SMTP_SECURITY")
+        )
+        maybe_set("smtp_username", "ADDON_SMTP_USERNAME", str)
+        maybe_set("smtp_password", "ADDON_SMTP_PASSWORD", Secret)
+        maybe_set("mail_from", "ADDON_MAIL_FROM", str)
+        maybe_set("scheduler_in_web", "ADDON_SCHEDULER_IN_WEB", _bool)
+        maybe_set("scheduler_tick_seconds", "ADDON_SCHEDULER_TICK_SECONDS", _float)
+        maybe_set("delivery_lease_seconds", "ADDON_DELIVERY_LEASE_SECONDS", _int)
+        maybe_set("missed_runs", "ADDON_MISSED_RUNS", _enum(MissedRuns, "ADDON_MISSED_RUNS"))
         unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
         if unknown:
             raise ConfigurationError(f"unknown setting {unknown[0]} (check for a typo)")
@@ -188,6 +248,16 @@ KNOWN_VARIABLES = frozenset(
         "ADDON_CLOCKIFY_RATE",
         "ADDON_CLOCKIFY_BURST",
         "ADDON_CLOCKIFY_TIMEOUT_SECONDS",
+        "ADDON_SMTP_HOST",
+        "ADDON_SMTP_PORT",
+        "ADDON_SMTP_SECURITY",
+        "ADDON_SMTP_USERNAME",
+        "ADDON_SMTP_PASSWORD",
+        "ADDON_MAIL_FROM",
+        "ADDON_SCHEDULER_IN_WEB",
+        "ADDON_SCHEDULER_TICK_SECONDS",
+        "ADDON_DELIVERY_LEASE_SECONDS",
+        "ADDON_MISSED_RUNS",
     }
 )
 
@@ -205,6 +275,15 @@ def _enum(kind: type[StrEnum], envvar: str) -> Callable[[str], Any]:
 
 def _int(raw: str) -> int:
     return int(raw, 10)
+
+
+def _bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
 
 
 def _float(raw: str) -> float:

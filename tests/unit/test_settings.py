@@ -11,8 +11,10 @@ from addon.settings import (
     KNOWN_VARIABLES,
     Environment,
     LogFormat,
+    MissedRuns,
     Secret,
     Settings,
+    SmtpSecurity,
 )
 
 
@@ -44,6 +46,16 @@ def test_every_variable_is_read_and_coerced() -> None:
         "ADDON_CLOCKIFY_RATE": "40.5",
         "ADDON_CLOCKIFY_BURST": "3",
         "ADDON_CLOCKIFY_TIMEOUT_SECONDS": "20",
+        "ADDON_SMTP_HOST": "smtp.example.com",
+        "ADDON_SMTP_PORT": "465",
+        "ADDON_SMTP_SECURITY": "TLS",
+        "ADDON_SMTP_USERNAME": "reports",
+        "ADDON_SMTP_PASSWORD": "hunter2",
+        "ADDON_MAIL_FROM": "Acme Reports <reports@example.com>",
+        "ADDON_SCHEDULER_IN_WEB": "yes",
+        "ADDON_SCHEDULER_TICK_SECONDS": "30",
+        "ADDON_DELIVERY_LEASE_SECONDS": "600",
+        "ADDON_MISSED_RUNS": "skip",
     }
     assert set(environ) == KNOWN_VARIABLES
 
@@ -62,6 +74,15 @@ def test_every_variable_is_read_and_coerced() -> None:
     assert settings.log_format is LogFormat.TEXT
     assert (settings.clockify_rate, settings.clockify_burst) == (40.5, 3)
     assert settings.clockify_timeout_seconds == 20.0
+    assert (settings.smtp_host, settings.smtp_port) == ("smtp.example.com", 465)
+    assert settings.smtp_security is SmtpSecurity.TLS
+    assert settings.smtp_username == "reports"
+    assert settings.smtp_password == Secret("hunter2")
+    assert "hunter2" not in repr(settings)
+    assert settings.mail_from == "Acme Reports <reports@example.com>"
+    assert settings.scheduler_in_web is True
+    assert (settings.scheduler_tick_seconds, settings.delivery_lease_seconds) == (30.0, 600)
+    assert settings.missed_runs is MissedRuns.SKIP
 
 
 def test_every_settings_field_has_exactly_one_variable() -> None:
@@ -93,6 +114,12 @@ def test_every_settings_field_has_exactly_one_variable() -> None:
         ("ADDON_CLOCKIFY_RATE", "0"),
         ("ADDON_CLOCKIFY_BURST", "-1"),
         ("ADDON_CLOCKIFY_TIMEOUT_SECONDS", "0"),
+        ("ADDON_SMTP_PORT", "70000"),
+        ("ADDON_SMTP_SECURITY", "ssl3"),
+        ("ADDON_MAIL_FROM", "nobody"),
+        ("ADDON_SCHEDULER_IN_WEB", "maybe"),
+        ("ADDON_DELIVERY_LEASE_SECONDS", "5"),
+        ("ADDON_MISSED_RUNS", "later"),
     ],
 )
 def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: str) -> None:
@@ -102,12 +129,19 @@ def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: s
     assert variable in str(raised.value)
 
 
-def test_production_requires_encryption_keys_and_https() -> None:
+def test_production_requires_encryption_keys_https_and_smtp_tls() -> None:
+    key = Fernet.generate_key().decode()
     with pytest.raises(ConfigurationError, match="ADDON_ENCRYPTION_KEYS"):
         Settings.from_env({"ADDON_ENV": "production", "ADDON_PUBLIC_URL": "https://a.example"})
     with pytest.raises(ConfigurationError, match="https"):
+        Settings.from_env({"ADDON_ENV": "production", "ADDON_ENCRYPTION_KEYS": key})
+    with pytest.raises(ConfigurationError, match="ADDON_SMTP_SECURITY"):
         Settings.from_env(
-            {"ADDON_ENV": "production", "ADDON_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+            {
+                "ADDON_ENV": "production",
+                "ADDON_ENCRYPTION_KEYS": key,
+                "ADDON_PUBLIC_URL": "https://a.example",
+            }
         )
 
 
