@@ -28,6 +28,7 @@ _LABEL_WIDTH = 220
 _VALUE_WIDTH = 110
 _ROW = 26
 _LABEL_CHARS = 30
+_ENGLISH = Formatter("en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,9 @@ def chart_bars(
 ) -> tuple[Bar, ...]:
     """Bars for the outer grouping, longest first; past `limit` the rest fold into one bar.
 
-    Labels are localised when `fmt` is given ("Ohne Projekt"), else the model's names. The
-    folded bar's label is `+N` (N groups), which needs no translation. Folding adds the groups'
+    Labels are localised when `fmt` is given ("Ohne Projekt"), else the model's names and
+    English. The folded bar reads "Other (N)" ("Sonstige (N)"), N being the groups it holds, so a
+    reader sees both that it is a remainder and how big. Folding adds the groups'
     already-rounded totals, which is exact for outer groups: each entry is in one of them
     (TAG rows may overlap, and then so do their bars, as in Clockify's own chart).
     """
@@ -70,8 +72,9 @@ def chart_bars(
     if len(bars) <= limit:
         return tuple(bars)
     kept, rest = bars[: limit - 1], bars[limit - 1 :]
+    words = fmt or _ENGLISH
     other = Bar(
-        f"+{len(rest)}",
+        words.label("other", count=words.number(len(rest), places=0)),
         sum(bar.seconds for bar in rest),
         _merge([amount for bar in rest for amount in bar.amounts]),
         folded=len(rest),

@@ -13,22 +13,24 @@ invoice quantities use, and clock hours round to the nearest minute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from addon.reports.money import Money
+from addon.reports.periods import load_zone
 
 __all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "UnknownLanguage"]
 
 LANGUAGES: Final = ("en", "de", "fr")
 
 _HUNDREDTH = Decimal("0.01")
+_Day = date  # inside `Formatter` the method `date` shadows the type
 
 
 class UnknownLanguage(ValueError):
@@ -92,6 +94,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "tags": "Tags",
         "start": "Start",
         "end": "End",
+        "other": "Other ({count})",
+        "yes": "Yes",
+        "no": "No",
+        "rows_capped": "This PDF shows the first {shown} of {total} entries. Download the CSV or "
+        "XLSX export for all of them.",
     },
     "de": {
         "summary_report": "Zusammenfassender Bericht",
@@ -142,6 +149,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "tags": "Tags",
         "start": "Beginn",
         "end": "Ende",
+        "other": "Sonstige ({count})",
+        "yes": "Ja",
+        "no": "Nein",
+        "rows_capped": "Dieses PDF zeigt die ersten {shown} von {total} Einträgen. Alle Einträge "
+        "enthält der CSV- oder XLSX-Export.",
     },
     "fr": {
         "summary_report": "Rapport récapitulatif",
@@ -192,6 +204,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "tags": "Étiquettes",
         "start": "Début",
         "end": "Fin",
+        "other": "Autres ({count})",
+        "yes": "Oui",
+        "no": "Non",
+        "rows_capped": "Ce PDF affiche les {shown} premières entrées sur {total}. Téléchargez "
+        "l\u2019export CSV ou XLSX pour les obtenir toutes.",
     },
 }
 
@@ -246,6 +263,21 @@ class Formatter:
     def date(self, day: date) -> str:
         """The locale's medium date: `Jan 5, 2025`, `05.01.2025`, `5 janv. 2025`."""
         return format_date(day, format="medium", locale=self._babel())
+
+    def month(self, day: _Day) -> str:
+        """The month `day` falls in, spelled out: `May 2024`, `Mai 2024`, `mai 2024`."""
+        return format_date(day, format="MMMM yyyy", locale=self._babel())
+
+    def time(self, instant: datetime, zone: str) -> str:
+        """The locale's short time of day of `instant` in `zone`: `9:05 AM`, `09:05`.
+
+        `instant` must be timezone-aware: a naive time has no single local reading, and reading
+        it as UTC would silently shift every entry of a report in another zone. An unknown
+        `zone` raises `UnknownTimeZone`.
+        """
+        if instant.tzinfo is None or instant.utcoffset() is None:
+            raise ValueError("time() needs a timezone-aware datetime (UTC in the model).")
+        return format_time(instant, format="short", tzinfo=load_zone(zone), locale=self._babel())
 
     def hours(self, seconds: int) -> Decimal:
         """Decimal hours with two places, rounded half up: the raw figure behind `duration`."""

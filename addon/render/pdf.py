@@ -92,16 +92,6 @@ _STRIPE = colors.HexColor("#f2f4f7")
 _BAR = colors.HexColor("#3b82c4")  # chart.BAR_COLOUR, so PDF and HTML charts match
 _RIGHT = frozenset({Kind.DURATION, Kind.MONEY, Kind.NUMBER, Kind.PERCENT})  # figures align right
 
-# The notice is the one sentence no other format prints, so its words live here.
-_TRUNCATED: Final = {
-    "en": "This PDF shows the first {shown} of {total} entries. Download the CSV or XLSX "
-    "export for all of them.",
-    "de": "Dieses PDF zeigt die ersten {shown} von {total} Einträgen. Alle Einträge enthält "
-    "der CSV- oder XLSX-Export.",
-    "fr": "Ce PDF affiche les {shown} premières entrées sur {total}. Téléchargez l\u2019export "
-    "CSV ou XLSX pour les obtenir toutes.",
-}
-
 
 # -- text and tables -----------------------------------------------------------------------
 
@@ -187,10 +177,12 @@ def _widths(view: View, total: float, fixed: Callable[[Column], float]) -> list[
 
 def _totals_block(
     heading: str, pairs: Sequence[tuple[str, str]], width: float, *, strong_last: bool
-) -> Any:
-    """Label/amount pairs right-aligned under a heading, in a block that never splits.
+) -> list[Any]:
+    """Label/amount pairs right-aligned under a heading, as flowables for one `KeepTogether`.
 
-    With `strong_last` the final pair (an invoice's total) is bold above a rule.
+    With `strong_last` the final pair (an invoice's total) is bold above a rule. The caller
+    wraps the list: a `KeepTogether` inside another always reports an endless height, which
+    pushed every invoice's totals onto a page of their own.
     """
     plain, strong = _style(9, right=True), _style(10, bold=True, right=True)
     heading_style = _style(9, bold=True, right=True)  # a pair without a value: a sub-heading
@@ -223,7 +215,7 @@ def _totals_block(
             table,
         ]
     )
-    return KeepTogether(block)
+    return block
 
 
 def _graphic_runs(drawing: Any, x: float, y: float, text: str, size: float) -> None:
@@ -294,7 +286,7 @@ def _summary_totals(summary: Summary, view: View, fmt: Formatter, width: float) 
     by_currency = summary_currency_totals(summary, fmt)
     pairs.append((by_currency.title, ""))
     pairs.extend((row.cells[0].text, row.cells[1].text) for row in by_currency.rows)
-    return _totals_block(fmt.label("total"), pairs, width, strong_last=False)
+    return KeepTogether(_totals_block(fmt.label("total"), pairs, width, strong_last=False))
 
 
 def render_summary_pdf(
@@ -411,7 +403,7 @@ def render_invoice_pdf(
         *_invoice_head(invoice, fmt, width),
         Spacer(1, 6 * mm),
         _invoice_lines(invoice, fmt, width),
-        KeepTogether([closing, *_notes(invoice, fmt)]),
+        KeepTogether([*closing, *_notes(invoice, fmt)]),
     ]
     return build_pdf(story, page, size, invoice.bill_from.name or AUTHOR)
 
@@ -434,8 +426,8 @@ _DETAILED_SIZE, _DETAILED_ROW, _DETAILED_HEAD = 7.0, 11.0, 21.0
 
 
 def _truncated(fmt: Formatter, shown: int, total: int) -> Any:
-    text = _TRUNCATED.get(fmt.language, _TRUNCATED["en"]).format(
-        shown=fmt.number(shown, places=0), total=fmt.number(total, places=0)
+    text = fmt.label(
+        "rows_capped", shown=fmt.number(shown, places=0), total=fmt.number(total, places=0)
     )
     style = _style(9, bold=True)
     return KeepTogether([Spacer(1, 3 * mm), _para(text, style)])

@@ -134,7 +134,8 @@ def dimension_label(group: GroupBy, fmt: Formatter) -> str:
 
 
 def group_label(row: SummaryRow, fmt: Formatter) -> str:
-    """How a summary row's key prints: "Without project" for an empty id, dates localised.
+    """How a summary row's key prints: "Without project" for an empty id, dates and months
+    localised ("01.05.2024", "Mai 2024").
 
     The model names empty keys in English ("Without project"); the report's language wins here.
     German capitalises nouns, so only other languages lower-case the dimension in the phrase.
@@ -144,7 +145,17 @@ def group_label(row: SummaryRow, fmt: Formatter) -> str:
         return fmt.label("without", dimension=word if fmt.language == "de" else word.lower())
     if row.group in (GroupBy.DATE, GroupBy.WEEK):
         return fmt.date(date.fromisoformat(row.key.name))
+    if row.group is GroupBy.MONTH:
+        return _month_label(row.key.name, fmt)
     return row.key.name
+
+
+def _month_label(key: str, fmt: Formatter) -> str:
+    """A MONTH key (`2024-05`) as the month's name, `Mai 2024`; an unexpected key as given."""
+    try:
+        return fmt.month(date.fromisoformat(f"{key}-01"))
+    except ValueError:
+        return key
 
 
 def _summary_columns(summary: Summary, fmt: Formatter) -> tuple[Column, ...]:
@@ -266,7 +277,7 @@ class _RowFormatter:
 
     def __init__(self, fmt: Formatter, zone: str) -> None:
         self.zone = zone
-        self.billable = fmt.label("billable")
+        self.billable = {True: _text(fmt.label("yes")), False: _text(fmt.label("no"))}
         self.money = lru_cache(maxsize=4096)(partial(money_cell, fmt))
         self.duration = lru_cache(maxsize=4096)(partial(_duration_cell, fmt))
         self.day = lru_cache(maxsize=1024)(partial(_date_cell, fmt))
@@ -284,7 +295,7 @@ class _RowFormatter:
                 name(entry.task),
                 _text(entry.description),
                 _text(", ".join(tag.name for tag in entry.tags)),
-                _text(self.billable if entry.billable else ""),
+                self.billable[entry.billable],
                 self.duration(entry.duration),
                 self.money(entry.hourly_rate) if entry.hourly_rate else EMPTY,
                 self.money(entry.earned) if entry.earned else EMPTY,

@@ -45,9 +45,25 @@ def test_groups_past_the_limit_fold_into_one_other_bar() -> None:
     bars = chart_bars(summary, limit=5)
 
     assert len(bars) == 5
-    assert (bars[-1].label, bars[-1].folded) == ("+16", 16)
+    assert (bars[-1].label, bars[-1].folded) == ("Other (16)", 16)
     assert sum(bar.seconds for bar in bars) == summary.totals.duration
     assert sum(bar.amounts[0].minor for bar in bars) == summary.totals.amounts[0].minor
+
+
+def test_the_other_bar_is_named_in_the_report_language() -> None:
+    entries = [
+        make_entry(id=str(i), seconds=60 * (i + 1), project=Ref(f"p{i}", f"P{i}"))
+        for i in range(1_005)
+    ]
+    summary = build_summary(entries, [GroupBy.PROJECT])
+
+    de = chart_bars(summary, limit=5, fmt=Formatter("de_DE"))
+    fr = chart_bars(summary, limit=5, fmt=Formatter("fr_FR"))
+
+    assert de[-1].label == "Sonstige (1.001)"
+    assert fr[-1].label == "Autres (1\u202f001)"
+    svg = svg_bar_chart(de, Formatter("de_DE"))
+    assert "Sonstige (1.001)" in [node.text for node in _parse(svg).iter(f"{SVG}text")]
 
 
 def test_limit_below_two_is_refused() -> None:

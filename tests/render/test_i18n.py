@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from addon.render.i18n import LABELS, DurationStyle, Formatter, UnknownLanguage
+from addon.reports.errors import UnknownTimeZone
 from addon.reports.money import Money
 
 
@@ -15,6 +17,65 @@ def test_every_language_has_every_label() -> None:
     keys = set(LABELS["en"])
     for language, labels in LABELS.items():
         assert set(labels) == keys, language
+
+
+def test_every_translation_has_the_placeholders_of_the_english_label() -> None:
+    def placeholders(text: str) -> set[str]:
+        return set(re.findall(r"{(\w+)}", text))
+
+    for key, english in LABELS["en"].items():
+        for language, labels in LABELS.items():
+            assert placeholders(labels[key]) == placeholders(english), (language, key)
+            assert labels[key].strip(), (language, key)
+
+
+@pytest.mark.parametrize(
+    ("locale", "other", "yes", "no", "capped"),
+    [
+        ("en", "Other (3)", "Yes", "No", "first 20,000 of 31,000 entries"),
+        ("de_DE", "Sonstige (3)", "Ja", "Nein", "ersten 20.000 von 31.000 Einträgen"),
+        ("fr_FR", "Autres (3)", "Oui", "Non", "20\u202f000 premières entrées sur 31\u202f000"),
+    ],
+)
+def test_labels_the_renderers_asked_for_exist_in_every_language(
+    locale: str, other: str, yes: str, no: str, capped: str
+) -> None:
+    fmt = Formatter(locale)
+
+    notice = fmt.label(
+        "rows_capped", shown=fmt.number(20_000, places=0), total=fmt.number(31_000, places=0)
+    )
+
+    assert fmt.label("other", count="3") == other
+    assert (fmt.label("yes"), fmt.label("no")) == (yes, no)
+    assert capped in notice and "CSV" in notice and "XLSX" in notice
+
+
+@pytest.mark.parametrize(
+    ("locale", "month", "time"),
+    [
+        ("en", "May 2024", "11:05\u202fAM"),
+        ("en_GB", "May 2024", "11:05"),
+        ("de_DE", "Mai 2024", "11:05"),
+        ("fr_FR", "mai 2024", "11:05"),
+    ],
+)
+def test_months_and_times_of_day_follow_the_locale(locale: str, month: str, time: str) -> None:
+    fmt = Formatter(locale)
+    instant = datetime(2024, 5, 31, 9, 5, tzinfo=UTC)  # 11:05 in Berlin (CEST)
+
+    assert fmt.month(date(2024, 5, 31)) == month
+    assert fmt.time(instant, "Europe/Berlin") == time
+
+
+def test_time_of_day_crosses_midnight_into_the_zone_and_refuses_naive_times() -> None:
+    fmt = Formatter("de_DE")
+
+    assert fmt.time(datetime(2024, 1, 1, 23, 30, tzinfo=UTC), "Asia/Tokyo") == "08:30"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        fmt.time(datetime(2024, 1, 1, 23, 30), "UTC")
+    with pytest.raises(UnknownTimeZone):
+        fmt.time(datetime(2024, 1, 1, tzinfo=UTC), "Mars/Olympus")
 
 
 @pytest.mark.parametrize(

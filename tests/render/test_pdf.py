@@ -147,6 +147,16 @@ def test_long_invoice_repeats_headers_and_ends_with_the_whole_totals_block() -> 
     assert_numbered(texts, EN)
 
 
+def test_short_invoice_fits_its_lines_totals_and_notes_on_one_page() -> None:
+    invoice = invoice_with_lines(3)
+
+    texts = pages_text(render_invoice_pdf(invoice, EN))
+
+    assert len(texts) == 1  # totals once moved to a page of their own (nested KeepTogether)
+    assert "Design review #2" in texts[0]
+    assert EN.money(invoice.total) in texts[0] and "Thank you." in texts[0]
+
+
 def test_every_page_rasterises_and_the_last_one_shows_the_totals(
     pdftoppm: str, tmp_path: Path
 ) -> None:

@@ -144,5 +144,27 @@ def test_detailed_row_shows_entry_fields() -> None:
 
     assert row.cells[0].text == "1 mai 2024"
     assert row.cells[2].text == ""
-    assert row.cells[7].text == ""
+    assert row.cells[7].text == "Non"
     assert row.cells[8].value == 900
+
+
+def test_billable_column_says_yes_or_no_in_the_report_language() -> None:
+    entries = sample_entries()
+
+    rows = list(detailed_table(entries, Formatter("de_DE")).rows)
+
+    assert [row.cells[7].text for row in rows] == ["Ja", "Ja", "Ja", "Nein"]
+
+
+def test_month_groups_print_the_month_name_in_the_report_language() -> None:
+    summary = sample_summary((GroupBy.MONTH, GroupBy.PROJECT))
+
+    names = {
+        locale: [row.cells[0].text for row in summary_table(summary, Formatter(locale)).rows]
+        for locale in ("en", "de_DE", "fr_FR")
+    }
+
+    assert names["en"][0] == "May 2024"
+    assert names["de_DE"][0] == "Mai 2024"
+    assert names["fr_FR"][0] == "mai 2024"
+    assert "2024-05" not in names["en"]

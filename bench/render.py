@@ -1,0 +1,320 @@
+"""Rendering a 1,000-line invoice and a 100,000-row detailed report as HTML, CSV, XLSX and PDF.
+
+Each case runs in a child process of its own, so its peak RSS (`ru_maxrss`) is its own: the
+interpreter, the imports and the input ("input": RSS once the input is built) plus what
+rendering added. The child times `--rounds` untraced runs (`--detailed-rounds` for the detailed
+report; median), then one run under tracemalloc for the peak bytes allocated during rendering,
+the already built input excluded. The baseline, timed in the same child on the same input, is
+the least a file of those rows costs: `json.dumps` of the invoice's raw line tuples, and
+`csv.writer` over the detailed rows' raw tuples (ISO dates, seconds, minor units; no Babel, no
+neutralising, no layout). The ratio is case time / baseline time.
+
+Every case calls the public function a caller would (`render_invoice_html`, `entries_csv`,
+`entries_xlsx`, `render_detailed_pdf`, ...), into memory. There is no detailed HTML page, so
+"HTML" for the detailed report is the shared `_table.html.j2` table macro over the same rows:
+what a page of them would cost. The detailed PDF stops at `DETAILED_MAX_ROWS` (20,000) entries
+and counts the rest for its closing notice; its row says so.
+
+    .venv/bin/python bench/render.py [--rows 100000] [--lines 1000] [--rounds 3]
+                                     [--detailed-rounds 1] [--locale de_DE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from addon.render.csvfile import entries_csv, invoice_csv
+from addon.render.html import _environment, render_invoice_html
+from addon.render.i18n import Formatter
+from addon.render.pdf import DETAILED_MAX_ROWS, render_detailed_pdf, render_invoice_pdf
+from addon.render.tables import detailed_table
+from addon.render.xlsx import entries_xlsx, invoice_xlsx
+from addon.reports.invoice import build_invoice, plan_invoices
+from addon.reports.model import Invoice, Party, Ref, TimeEntry
+from addon.reports.money import Money
+from addon.reports.periods import DateRange
+from addon.reports.terms import InvoiceTerms, LineGrouping, PercentDiscount, Tax, TaxMode
+
+ZONE = "Europe/Berlin"
+FORMATS = ("html", "csv", "xlsx", "pdf")
+REPORTS = ("invoice", "detailed")
+MIB = 2**20
+
+
+def make_entries(count: int) -> list[TimeEntry]:
+    """Deterministic entries over a year: 25 users, 60 projects, 40 tasks, USD and EUR rates."""
+    users = [Ref(f"u{i}", f"User {i}") for i in range(25)]
+    clients = [Ref(f"c{i}", f"Client {i}") for i in range(12)]
+    projects = [Ref(f"p{i}", f"Project {i}") for i in range(60)]
+    tasks = [Ref(f"t{i}", f"Task {i}") for i in range(40)]
+    tags = [Ref(f"g{i}", f"tag {i}") for i in range(8)]
+    rates = [Money(12000, "USD"), Money(9550, "EUR"), Money(8000, "USD")]
+    start = datetime(2024, 1, 1, 8, tzinfo=UTC)
+    entries = []
+    for i in range(count):
+        seconds = 300 + (i * 397) % 14_400
+        begin = start + timedelta(minutes=5 * i)
+        rate = rates[i % 3]
+        entries.append(
+            TimeEntry(
+                id=f"e{i}",
+                description=f"Work item {i % 997}",
+                user=users[i % 25],
+                project=projects[i % 60],
+                client=clients[i % 12],
+                task=tasks[i % 40] if i % 2 else None,
+                tags=(tags[i % 8],) if i % 3 else (),
+                start=begin,
+                end=begin + timedelta(seconds=seconds),
+                duration=seconds,
+                billable=i % 5 != 0,
+                invoiced=False,
+                hourly_rate=rate,
+                earned=Money(rate.minor * seconds // 3600, rate.currency),
+            )
+        )
+    return entries
+
+
+def make_invoice(lines: int) -> Invoice:
+    """`lines` entry lines in USD with a 5% discount and two compound taxes."""
+    start = datetime(2024, 5, 1, 8, tzinfo=UTC)
+    client = Ref("c1", "Acme")
+    entries = [
+        TimeEntry(
+            id=f"i{i}",
+            description=f"Design review #{i}",
+            user=Ref("u1", "Ann"),
+            project=Ref("p1", "Website"),
+            client=client,
+            task=None,
+            tags=(),
+            start=start + timedelta(minutes=20 * i),
+            end=start + timedelta(minutes=20 * i, seconds=900 + 37 * i),
+            duration=900 + 37 * i,
+            billable=True,
+            invoiced=False,
+            hourly_rate=Money(12000, "USD"),
+        )
+        for i in range(lines)
+    ]
+    (batch,) = plan_invoices(entries, default_currency="USD").batches
+    terms = InvoiceTerms(
+        grouping=LineGrouping.ENTRY,
+        discount=PercentDiscount(Decimal(5)),
+        taxes=(Tax("VAT", Decimal(19)), Tax("City", Decimal("2.5"))),
+        tax_mode=TaxMode.COMPOUND,
+        notes="Thank you.",
+    )
+    return build_invoice(
+        batch,
+        terms=terms,
+        number="INV-2024-0042",
+        issue_date=date(2024, 6, 1),
+        bill_from=Party("Northwind Studio", "Hafenstr. 1\nHamburg"),
+        bill_to=Party("Acme", "1 Road\nSpringfield"),
+        period=DateRange(date(2024, 5, 1), date(2024, 5, 31)),
+    )
+
+
+def detailed_html(entries: list[TimeEntry], fmt: Formatter) -> str:
+    template = _environment().from_string(
+        '{% from "_table.html.j2" import data_table with context %}'
+        '{{ data_table(table, "cr-detailed") }}'
+    )
+    return template.render(email=False, table=detailed_table(entries, fmt, zone=ZONE))
+
+
+def invoice_json(invoice: Invoice) -> str:
+    """Baseline: the invoice's raw figures as JSON (strings, ISO dates, minor units)."""
+    lines = [
+        (
+            line.description,
+            line.date.isoformat() if line.date else None,
+            str(line.quantity),
+            line.unit_price.minor,
+            line.amount.minor,
+        )
+        for line in invoice.lines
+    ]
+    taxes = [(tax.tax.name, str(tax.tax.percent), tax.amount.minor) for tax in invoice.taxes]
+    totals = (invoice.subtotal.minor, invoice.discount.minor, taxes, invoice.total.minor)
+    return json.dumps({"number": invoice.number, "lines": lines, "totals": totals})
+
+
+def entries_raw_csv(entries: list[TimeEntry]) -> str:
+    """Baseline: one CSV row of raw fields per entry (no Babel, no neutralising, no layout)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    for e in entries:
+        writer.writerow(
+            (
+                e.start.date().isoformat(),
+                e.user.name,
+                e.project.name if e.project else "",
+                e.client.name if e.client else "",
+                e.task.name if e.task else "",
+                e.description,
+                ",".join(tag.name for tag in e.tags),
+                e.billable,
+                e.duration,
+                e.hourly_rate.minor if e.hourly_rate else "",
+                e.earned.minor if e.earned else "",
+            )
+        )
+    return out.getvalue()
+
+
+Render = Callable[[], str | bytes]
+
+
+def cases(report: str, size: int, fmt: Formatter) -> tuple[dict[str, Render], Render]:
+    """The four renderers of one report and its baseline, closed over an input built now."""
+    if report == "invoice":
+        invoice = make_invoice(size)
+        return {
+            "html": lambda: render_invoice_html(invoice, fmt),
+            "csv": lambda: invoice_csv(invoice, fmt),
+            "xlsx": lambda: invoice_xlsx(invoice, fmt),
+            "pdf": lambda: render_invoice_pdf(invoice, fmt),
+        }, lambda: invoice_json(invoice)
+    entries = make_entries(size)
+    return {
+        "html": lambda: detailed_html(entries, fmt),
+        "csv": lambda: entries_csv(entries, fmt, zone=ZONE),
+        "xlsx": lambda: entries_xlsx(entries, fmt, zone=ZONE),
+        "pdf": lambda: render_detailed_pdf(entries, fmt, title="Detailed report", zone=ZONE),
+    }, lambda: entries_raw_csv(entries)
+
+
+def current_rss() -> int:
+    """Resident bytes now (Linux /proc), to split peak RSS into input and rendering."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize()
+
+
+def timed(run: Render, rounds: int) -> tuple[float, int]:
+    """Median seconds of `rounds` untraced runs, and the output's size in bytes (UTF-8)."""
+    samples, size = [], 0
+    for _ in range(rounds):
+        gc.collect()
+        started = time.perf_counter()
+        result = run()
+        samples.append(time.perf_counter() - started)
+        size = len(result.encode() if isinstance(result, str) else result)
+        del result
+    return statistics.median(samples), size
+
+
+def traced(run: Render) -> int:
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    result = run()
+    _, highest = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del result
+    return highest
+
+
+def child(report: str, kind: str, size: int, rounds: int, locale: str) -> None:
+    """One case in this process: print its figures as one JSON line.
+
+    A small input renders first (imports, templates, fonts, Babel data), so the timed rounds
+    measure rendering; RSS before is taken once the real input exists.
+    """
+    fmt = Formatter(locale)
+    warm, warm_baseline = cases(report, 50, fmt)
+    (warm_baseline if kind == "baseline" else warm[kind])()
+    renderers, baseline = cases(report, size, fmt)
+    run = baseline if kind == "baseline" else renderers[kind]
+    gc.collect()
+    before = current_rss()
+    seconds, output = timed(run, rounds)
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    base_seconds, _ = timed(baseline, rounds)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "baseline": base_seconds,
+                "output": output,
+                "rss_before": before,
+                "rss_peak": peak_rss,
+                "traced_peak": traced(run),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000, help="detailed report entries")
+    parser.add_argument("--lines", type=int, default=1_000, help="invoice lines")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs per invoice case")
+    parser.add_argument(
+        "--detailed-rounds", type=int, default=1, help="timed runs per detailed case (slow)"
+    )
+    parser.add_argument("--locale", default="de_DE")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        report, kind = args.child.split(":")
+        if report == "invoice":
+            child(report, kind, args.lines, args.rounds, args.locale)
+        else:
+            child(report, kind, args.rows, args.detailed_rounds, args.locale)
+        return
+
+    print(
+        f"invoice: {args.lines:,} lines | detailed: {args.rows:,} entries | "
+        f"locale {args.locale} | median of {args.rounds} (invoice), {args.detailed_rounds} "
+        "(detailed) untraced runs | one child process per case"
+    )
+    header = (
+        f"{'report':9} {'format':8} {'seconds':>8} {'x base':>7} {'traced':>9} "
+        f"{'RSS peak':>9} {'(input)':>9} {'output':>9}  note"
+    )
+    print(header)
+    print("-" * len(header))
+    for report in REPORTS:
+        for kind in (*FORMATS, "baseline"):
+            command = [sys.executable, __file__, "--child", f"{report}:{kind}"]
+            command += ["--rows", str(args.rows), "--lines", str(args.lines)]
+            command += ["--rounds", str(args.rounds), "--locale", args.locale]
+            command += ["--detailed-rounds", str(args.detailed_rounds)]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            note = ""
+            if kind == "baseline":
+                note = "json.dumps raw tuples" if report == "invoice" else "csv of raw tuples"
+            elif report == "detailed" and kind == "pdf" and args.rows > DETAILED_MAX_ROWS:
+                note = f"capped: first {DETAILED_MAX_ROWS:,} of {args.rows:,} rows + notice"
+            elif report == "detailed" and kind == "html":
+                note = "table macro (no detailed page)"
+            print(
+                f"{report:9} {kind:8} {figures['seconds']:8.2f} "
+                f"{figures['seconds'] / figures['baseline']:6.1f}x "
+                f"{figures['traced_peak'] / MIB:5.1f} MiB {figures['rss_peak'] / MIB:5.0f} MiB "
+                f"{figures['rss_before'] / MIB:5.0f} MiB {figures['output'] / 1e6:6.2f} MB  {note}"
+            )
+
+
+if __name__ == "__main__":
+    main()
