@@ -6,6 +6,7 @@ Areas, one blueprint each (`sandbox/web/`):
   uninstall, redeliver, public key, reset): what an admin does in Clockify's UI.
 * `shell`: `/` and `/workspaces/...` HTML pages imitating Clockify's app with the add-on's
   sidebar entry and component iframe.
+* `outbox`: `/outbox` HTML pages listing the mail a local SMTP server saved (demo only).
 * `control_api`: `/sandbox/...` JSON that tests and benches turn: generated workspaces,
   programmed faults, response shapes, rate limits and the request log.
 * `api` and `reports_api`: Clockify's regular API (read-only) and Reports API, computed from
@@ -34,6 +35,8 @@ or the request's own host when unset (e.g. under Flask's test client).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
@@ -47,6 +50,7 @@ from sandbox.web import (
     api,
     control_api,
     installer_api,
+    outbox,
     reports_api,
     shell,
 )
@@ -61,6 +65,7 @@ def create_sandbox_app(
     sandbox_url: str | None = None,
     http_timeout: tuple[float, float] = DEFAULT_TIMEOUT,
     report_page_size_cap: int = reports_api.DEFAULT_PAGE_SIZE_CAP,
+    outbox_dir: Path | None = None,
 ) -> Flask:
     """Wire a sandbox around `state` and `issuer`; the caller owns both and may inspect them.
 
@@ -68,6 +73,7 @@ def create_sandbox_app(
     to the add-on (manifest fetch, lifecycle calls). `report_page_size_cap` is the largest
     `pageSize` the Reports API accepts: sources say 1000 or 200 (reports-api.md §3.2), so a
     client must cope with either; it lives in `app.config["REPORT_PAGE_SIZE_CAP"]`.
+    `outbox_dir`, when given, mounts `/outbox`: the `.eml` files a local SMTP server saved there.
     """
     app = Flask(__name__, static_folder=None)  # inline CSS only: the machine may be offline
     app.config["SANDBOX_URL"] = sandbox_url
@@ -81,6 +87,9 @@ def create_sandbox_app(
     app.register_blueprint(installer_api.bp)
     app.register_blueprint(control_api.bp)
     app.register_blueprint(shell.bp)
+    if outbox_dir is not None:
+        app.config[outbox.CONFIG_KEY] = outbox_dir
+        app.register_blueprint(outbox.bp)
     # Each API is mounted once per environment; see the host scheme above.
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(api.bp, url_prefix="/regions/<region>/api", name="regional_api")

@@ -4,8 +4,9 @@ Everything runs on loopback in one process: the sandbox (with its seeded workspa
 made now), the add-on on a fresh SQLite file with a fresh encryption key, and an aiosmtpd outbox
 that keeps every message as an `.eml` file. The add-on is installed into the seeded workspace by
 the real INSTALLED lifecycle call, then one URL is printed: the Clockify-like page with our
-sidebar in its iframe. `--check` does the same, fetches that page and the iframe, and exits
-(the test-suite runs it so `make demo` cannot silently rot).
+sidebar in its iframe; the sandbox also shows the saved mail at `/outbox`. `--check` does the
+same, fetches that page, the iframe and the outbox, and exits (the test-suite runs it so
+`make demo` cannot silently rot).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Demo:
     addon_url: str
     smtp_port: int
     outbox: Path
+    outbox_url: str
     addon_id: str
     open_url: str
 
@@ -88,7 +90,9 @@ def run_demo(
     (data_dir / "outbox").mkdir(parents=True)
     with ExitStack() as stack:
         issuer = TokenIssuer(addon_key=Settings().addon_key)
-        sandbox = SandboxServer(issuer, port=free_port(sandbox_port)).start()
+        sandbox = SandboxServer(
+            issuer, port=free_port(sandbox_port), outbox_dir=data_dir / "outbox"
+        ).start()
         stack.callback(sandbox.stop)
 
         smtp_port = free_port(smtp_port)
@@ -126,6 +130,7 @@ def run_demo(
             addon_url=addon.url,
             smtp_port=smtp_port,
             outbox=data_dir / "outbox",
+            outbox_url=f"{sandbox.url}/outbox",
             addon_id=addon_id,
             open_url=f"{sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{addon_id}/0",
         )
@@ -144,6 +149,7 @@ def check(demo: Demo) -> None:
     frame.raise_for_status()
     if SEED_WORKSPACE_ID not in frame.text:
         raise RuntimeError("the sidebar does not show the seeded workspace")
+    requests.get(demo.outbox_url, timeout=10).raise_for_status()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             + demo.addon_url
             + "  (manifest at /manifest)"
             + f"\n  SMTP outbox      : 127.0.0.1:{demo.smtp_port} -> {demo.outbox}/"
+            + f"\n  Sent mail        : {demo.outbox_url}"
             + "\n\n  Open this URL to see the add-on inside the Clockify-like page:\n\n    "
             + demo.open_url
             + "\n\n  Press Ctrl-C to stop.\n",

@@ -12,6 +12,7 @@ The port is bound first and only then is `SANDBOX_URL` set, because the URLs ins
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from types import TracebackType
 
 from flask import Flask
@@ -41,11 +42,12 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         report_page_size_cap: int = 1000,
+        outbox_dir: Path | None = None,
     ) -> None:
         self.issuer = issuer
         self.state = state if state is not None else SandboxState()
         self.app: Flask = create_sandbox_app(
-            self.state, issuer, report_page_size_cap=report_page_size_cap
+            self.state, issuer, report_page_size_cap=report_page_size_cap, outbox_dir=outbox_dir
         )
         self._host = host
         self._port = port

@@ -22,6 +22,7 @@ RULES = {
         "addon.secret",
         "addon.clockify",
     ),
+    "addon/mail": ("addon.errors", "addon.secret", "addon.settings", "addon.mail"),
     "addon/secret.py": (),
     "addon/errors.py": (),
 }
