@@ -65,7 +65,26 @@ def create_app(
 
     for blueprint in (health.bp, manifest.bp, lifecycle.bp, sidebar.bp):
         app.register_blueprint(blueprint)
+    if settings.scheduler_in_web:
+        _start_scheduler(app)
     return app
+
+
+def _start_scheduler(app: Flask) -> None:
+    """Tick deliveries inside this web process (`ADDON_SCHEDULER_IN_WEB`).
+
+    Under gunicorn every worker runs its own scheduler and ticks; the claims in the database
+    keep each email exactly once, so that only costs a few idle queries per worker and tick.
+    """
+    import atexit
+
+    from addon.delivery.scheduler import start_in_background
+    from addon.mail.smtp import SmtpSender
+
+    runtime: Runtime = app.extensions["addon"]
+    scheduler = start_in_background(runtime, SmtpSender.from_settings(runtime.settings))
+    app.extensions["addon.scheduler"] = scheduler
+    atexit.register(scheduler.shutdown, wait=False)
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""Command line: `python -m addon serve | migrate | rotate-keys | generate-key`."""
+"""Command line: `python -m addon serve | scheduler | migrate | rotate-keys | generate-key`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,23 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["ADDON_ENCRYPTION_KEYS"] = TokenCipher.generate_key()
         print("ADDON_ENCRYPTION_KEYS is not set: using an ephemeral key (development only)")
     os.execv(gunicorn, argv)  # noqa: S606  # replaces this process with gunicorn; argv is ours
+
+
+def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from addon import create_app
+    from addon.delivery.scheduler import run_forever
+    from addon.mail.smtp import SmtpSender
+    from addon.runtime import Runtime
+
+    # This process is the scheduler: the app it builds must not start a second one.
+    app = create_app(settings.with_(scheduler_in_web=False))
+    runtime = app.extensions["addon"]
+    assert isinstance(runtime, Runtime)  # noqa: S101  # set by create_app; narrows the type
+    try:
+        run_forever(runtime, SmtpSender.from_settings(settings))
+    finally:
+        runtime.engine.dispose()
+    return 0
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -64,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the web app under gunicorn")
     serve.add_argument("--bind", help="host:port (default from gunicorn config)")
     serve.set_defaults(run=_serve)
+    commands.add_parser(
+        "scheduler", help="tick scheduled deliveries (run one or more anywhere)"
+    ).set_defaults(run=_scheduler)
     migrate = commands.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.set_defaults(run=_migrate)

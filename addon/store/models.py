@@ -30,12 +30,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from addon.store.db import Base, UTCDateTime
 
 __all__ = [
+    "DeliveryRun",
+    "DeliveryState",
     "Installation",
     "InstallationStatus",
     "InvoiceSequence",
     "IssuedInvoice",
     "RateLimitState",
     "RemovedInstallation",
+    "Schedule",
     "WebhookSubscription",
 ]
 
@@ -168,3 +171,82 @@ class IssuedInvoice(Base):
     total_minor: Mapped[int] = mapped_column(BigInteger)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Schedule(Base):
+    """A saved report definition emailed on a cadence; `addon.delivery` validates and runs it.
+
+    `report` is the report definition as JSON (kind, filters, groups, formats, locale, duration
+    style) and `recipients` is `{"to": [...], "cc": [...], "bcc": [...]}`; both are written only
+    from a validated `ScheduleSpec`. The cadence is stored in columns (`day_of_month` 0 means the
+    last day of the month) so the database can be read without our code. `last_due` is the last
+    due date the runner claimed or skipped: the scheduler of record is this row, not a process.
+    """
+
+    __tablename__ = "schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    frequency: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[str | None] = mapped_column(String(16))
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    hour: Mapped[int] = mapped_column(Integer)
+    minute: Mapped[int] = mapped_column(Integer)
+    zone: Mapped[str] = mapped_column(String(64))
+    coverage: Mapped[str] = mapped_column(String(32))
+    week_start: Mapped[str] = mapped_column(String(16))
+    recipients: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    subject_template: Mapped[str] = mapped_column(String(500))
+    body_template: Mapped[str] = mapped_column(Text)
+    skip_when_empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(_ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_due: Mapped[date | None] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"Schedule(id={self.id!r}, workspace_id={self.workspace_id!r})"
+
+
+class DeliveryState(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class DeliveryRun(Base):
+    """One due date of one schedule: the claim that makes its email go out exactly once.
+
+    `UNIQUE(schedule_id, due)` is the claim: the process whose INSERT wins owns the run until
+    `lease_expires_at`, after which another may take it over (one UPDATE, one winner). The
+    Message-ID is derived from this row, so every retry of the run carries the same one.
+    `last_error` is a short code and reason, never a secret or a server's full reply.
+    """
+
+    __tablename__ = "delivery_run"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "due"),
+        Index(None, "state", "lease_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID), index=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    due: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"DeliveryRun(id={self.id!r}, schedule_id={self.schedule_id!r}, due={self.due!r})"

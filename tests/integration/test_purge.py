@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from addon.clockify.ratelimit import RateLimiter
+from addon.delivery.manage import save_schedule
+from addon.delivery.spec import ScheduleSpec
+from addon.mail.compose import Recipients
 from addon.runtime import Runtime
-from addon.store import invoices
+from addon.schedules import Cadence
+from addon.store import invoices, schedules
 from addon.store.db import Base
 from addon.store.repositories import workspace_tables
 from tests.clockify import ClockifyActions
+
+_NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+_PERIOD = (date(2026, 11, 22), date(2026, 11, 22))
+_LEASE = timedelta(minutes=5)
+
+
+def _spec() -> ScheduleSpec:
+    return ScheduleSpec(
+        name="Daily",
+        cadence=Cadence.daily(hour=8, zone="UTC"),
+        recipients=Recipients.parse(["boss@example.com"]),
+    )
 
 
 def _counts(runtime: Runtime, workspace_id: str) -> dict[str, int]:
@@ -49,6 +65,8 @@ def test_every_table_with_workspace_data_is_purged(
                 snapshot={"schema": 1},
                 issued_at=datetime.now(UTC),
             )
+            row = save_schedule(session, workspace_id, _spec(), created_by=None, now=_NOW)
+            schedules.claim_run(session, row, date(2026, 11, 23), _PERIOD, "me", _NOW, _LEASE)
     before = _counts(runtime, neighbour.workspace_id)
 
     clockify.uninstall()

@@ -1,0 +1,292 @@
+"""`tick`: send every scheduled email that is due, exactly once across all scheduler processes.
+
+The database is the scheduler of record; a tick is idempotent and safe to run anywhere, any
+number of times at once. For each runnable schedule (not paused, ACTIVE installation whose token
+works) it lists the occurrences due since `last_due` (`missed_occurrences`), claims each
+`(schedule, due)` under the unique row (`claim_run`), and delivers the runs it claimed, plus
+claims of crashed processes whose lease expired (`take_over_expired`). Each step commits before
+the next, so the claim is visible before the email leaves.
+
+Message-ID `<run id.schedule id.due@domain>` is derived from the claim, so every retry and every
+takeover of a run sends the same one. The one window no design closes is a process killed after
+the SMTP server accepted the message and before our commit: the run stays `claimed`, its lease
+expires, and another process sends it **again with the same Message-ID**. That is our rule: a
+taken-over run is re-sent, and receivers (and our tests) de-duplicate by Message-ID.
+
+Missed runs after downtime follow `Settings.missed_runs`: SEND sends each once, oldest first;
+SKIP records all but the latest as `skipped` and sends only the latest.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from addon.clockify.errors import ClockifyError
+from addon.connections import clockify_for
+from addon.delivery.content import Content, build_content
+from addon.delivery.spec import ScheduleSpec, spec_of
+from addon.errors import AddonError
+from addon.mail.compose import compose, sender_address
+from addon.mail.smtp import PermanentMailError, TransientMailError
+from addon.reports.errors import ReportError
+from addon.reports.periods import DateRange
+from addon.runtime import Runtime
+from addon.schedules import (
+    Occurrence,
+    covered_period,
+    missed_occurrences,
+    next_occurrence,
+)
+from addon.settings import MissedRuns
+from addon.store import schedules as store
+from addon.store.models import DeliveryRun, DeliveryState, Schedule
+
+__all__ = ["MAX_ATTEMPTS", "MailRetry", "Sender", "TickReport", "message_id_for", "tick"]
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+"""Claims (first try, takeovers) a run gets for transient failures before it is marked failed."""
+
+
+class Sender(Protocol):
+    """What `tick` needs of `addon.mail.smtp.SmtpSender` (tests pass the real one)."""
+
+    def send(self, message: EmailMessage, *, envelope_from: str, recipients: Sequence[str]) -> None:
+        """Hand `message` to the SMTP server; raises Transient- or PermanentMailError."""
+
+
+@dataclass(frozen=True, slots=True)
+class MailRetry:
+    """Retries of a transient SMTP failure (4xx, dropped connection) within one claim.
+
+    Delays double from `base_seconds` up to `cap_seconds`; their sum stays under half the lease,
+    so the claim cannot expire while we wait (which would let another process send too).
+    """
+
+    tries: int = 4
+    base_seconds: float = 2.0
+    cap_seconds: float = 30.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def delays(self, lease_seconds: float) -> Iterator[float]:
+        budget = lease_seconds / 2
+        delay = self.base_seconds
+        for _ in range(self.tries - 1):
+            delay = min(delay, self.cap_seconds, budget)
+            if delay <= 0:
+                return
+            yield delay
+            budget -= delay
+            delay *= 2
+
+
+@dataclass(slots=True)
+class TickReport:
+    """What one tick did, for logs and tests."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+
+
+def message_id_for(run: DeliveryRun, domain: str) -> str:
+    """The run's Message-ID: derived from the claim, so stable across retries and takeovers."""
+    return f"<{run.id}.{run.schedule_id}.{run.due.isoformat()}@{domain}>"
+
+
+def tick(
+    runtime: Runtime,
+    *,
+    now: datetime,
+    owner: str,
+    sender: Sender,
+    retry: MailRetry | None = None,
+) -> TickReport:
+    """Claim and deliver every due run; one schedule's failure never stops the others."""
+    job = _Tick(runtime, now, owner, sender, retry or MailRetry(), TickReport())
+    with runtime.sessions() as session:
+        schedules = list(store.due_schedules(session))
+    for schedule in schedules:
+        try:
+            job.schedule(schedule)
+        except Exception:  # the scheduler job is a process edge: log, go on with the next
+            log.exception("scheduled delivery failed", extra={"schedule_id": schedule.id})
+    with runtime.sessions() as session:
+        expired = list(store.expired_runs(session, now))
+    for run_id in expired:
+        try:
+            job.take_over(run_id)
+        except Exception:  # the scheduler job is a process edge: log, go on with the next
+            log.exception("taken-over delivery failed", extra={"run_id": run_id})
+    return job.report
+
+
+@dataclass(slots=True)
+class _Tick:
+    runtime: Runtime
+    now: datetime
+    owner: str
+    sender: Sender
+    retry: MailRetry
+    report: TickReport
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.runtime.settings.delivery_lease_seconds)
+
+    def schedule(self, schedule: Schedule) -> None:
+        spec = spec_of(schedule)
+        last = schedule.last_due
+        if last is None:  # never run and no anchor: start from the first due after creation
+            first = next_occurrence(spec.cadence, schedule.created_at)
+            last = first.due - timedelta(days=1)
+        skip = self.runtime.settings.missed_runs is MissedRuns.SKIP
+        while True:
+            batch = missed_occurrences(spec.cadence, last, self.now)
+            if not batch.occurrences:
+                return
+            sending = batch.occurrences
+            if skip:
+                skipped = batch.occurrences if batch.more else batch.occurrences[:-1]
+                self._skip(schedule, spec, skipped)
+                sending = () if batch.more else batch.occurrences[-1:]
+            for occurrence in sending:
+                run = self._claim(schedule, spec, occurrence)
+                if run is not None:
+                    self._deliver(schedule, spec, run)
+            if not batch.more:
+                return
+            last = batch.occurrences[-1].due
+
+    def _period(self, spec: ScheduleSpec, due: date) -> tuple[date, date]:
+        period = covered_period(spec.coverage, due, first_weekday=spec.week_start)
+        return period.start, period.end
+
+    def _skip(
+        self, schedule: Schedule, spec: ScheduleSpec, occurrences: tuple[Occurrence, ...]
+    ) -> None:
+        if not occurrences:
+            return
+        with self.runtime.sessions.begin() as session:
+            for occurrence in occurrences:
+                due = occurrence.due
+                store.record_skipped(session, schedule, due, self._period(spec, due), self.now)
+            store.advance_last_due(session, schedule.id, occurrences[-1].due)
+
+    def _claim(
+        self, schedule: Schedule, spec: ScheduleSpec, occurrence: Occurrence
+    ) -> DeliveryRun | None:
+        due = occurrence.due
+        with self.runtime.sessions.begin() as session:
+            run = store.claim_run(
+                session,
+                schedule,
+                due,
+                self._period(spec, due),
+                self.owner,
+                self.now,
+                self.lease,
+            )
+            store.advance_last_due(session, schedule.id, due)
+        return run
+
+    def take_over(self, run_id: int) -> None:
+        with self.runtime.sessions.begin() as session:
+            run = store.take_over_expired(session, run_id, self.owner, self.now, self.lease)
+            schedule = session.get(Schedule, run.schedule_id) if run is not None else None
+        if run is None or schedule is None:
+            return
+        log.info("took over an expired claim", extra={"run_id": run.id, "attempts": run.attempts})
+        self._deliver(schedule, spec_of(schedule), run)
+
+    def _finish(
+        self,
+        run: DeliveryRun,
+        state: DeliveryState,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self.runtime.sessions.begin() as session:
+            store.finish_run(
+                session,
+                run.id,
+                self.owner,
+                state,
+                now=self.now,
+                message_id=message_id,
+                error=error,
+            )
+        bucket = {
+            DeliveryState.SENT: self.report.sent,
+            DeliveryState.FAILED: self.report.failed,
+            DeliveryState.SKIPPED: self.report.skipped,
+        }[state]
+        bucket.append(run.id)
+
+    def _deliver(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
+        period = DateRange(run.period_start, run.period_end)
+        try:
+            with clockify_for(self.runtime, schedule.workspace_id) as client:
+                content = build_content(client, spec, period, run.due)
+        except ClockifyError as exc:
+            self._finish(run, DeliveryState.FAILED, error=f"{exc.code}: {exc}")
+            return
+        except (AddonError, ReportError) as exc:  # inactive/removed meanwhile, unusable data
+            self._finish(run, DeliveryState.FAILED, error=f"{exc.code}: {exc}")
+            return
+        if content.empty and spec.skip_when_empty:
+            self._finish(run, DeliveryState.SKIPPED, error="nothing to report (skip when empty)")
+            return
+        self._send(spec, run, content)
+
+    def _send(self, spec: ScheduleSpec, run: DeliveryRun, content: Content) -> None:
+        settings = self.runtime.settings
+        envelope_from = sender_address(settings.mail_from)
+        message_id = message_id_for(run, envelope_from.rpartition("@")[2])
+        message = compose(
+            sender=settings.mail_from,
+            recipients=spec.recipients,
+            subject=content.subject,
+            html=content.html,
+            text=content.text,
+            attachments=content.attachments,
+            message_id=message_id,
+        )
+        delays = self.retry.delays(settings.delivery_lease_seconds)
+        while True:
+            try:
+                self.sender.send(
+                    message,
+                    envelope_from=envelope_from,
+                    recipients=spec.recipients.envelope(),
+                )
+            except PermanentMailError as exc:
+                self._finish(run, DeliveryState.FAILED, error=f"smtp_rejected: {exc}")
+                return
+            except TransientMailError as exc:
+                delay = next(delays, None)
+                if delay is not None:
+                    self.retry.sleep(delay)
+                    continue
+                self._give_up_for_now(run, f"smtp_unavailable: {exc}")
+                return
+            self._finish(run, DeliveryState.SENT, message_id=message_id)
+            return
+
+    def _give_up_for_now(self, run: DeliveryRun, error: str) -> None:
+        """Keep the claim so a later tick retries it once the lease expires, up to a limit."""
+        if run.attempts >= MAX_ATTEMPTS:
+            self._finish(run, DeliveryState.FAILED, error=error)
+            return
+        with self.runtime.sessions.begin() as session:
+            store.note_attempt(session, run.id, self.owner, error)
+        self.report.retrying.append(run.id)

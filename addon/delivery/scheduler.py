@@ -1,0 +1,90 @@
+"""APScheduler 3 as a clock only: every `scheduler_tick_seconds` it calls `runner.tick`.
+
+The job store is in memory and private to this process (APScheduler's rule: job stores are
+never shared); what is due lives in our tables. Any number of scheduler processes may run,
+one per replica or one per gunicorn worker with `scheduler_in_web`: claims keep each email
+exactly once. `max_instances=1` and `coalesce=True` stop a slow tick from overlapping the next.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import uuid
+from collections.abc import Callable
+from types import FrameType
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from addon.delivery.runner import Sender, tick
+from addon.runtime import Runtime
+
+__all__ = ["add_tick_job", "owner_id", "run_forever", "start_in_background"]
+
+log = logging.getLogger(__name__)
+
+
+def owner_id() -> str:
+    """This process's lease owner: `host:pid:random`, unique even across a reused pid."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _job(runtime: Runtime, sender: Sender, owner: str) -> Callable[[], None]:
+    def run_tick() -> None:
+        try:
+            report = tick(runtime, now=runtime.now(), owner=owner, sender=sender)
+        except Exception:  # the scheduler job is a process edge: log and tick again later
+            log.exception("scheduler tick failed")
+            return
+        if report.sent or report.failed or report.skipped or report.retrying:
+            log.info(
+                "scheduler tick",
+                extra={
+                    "sent": len(report.sent),
+                    "failed": len(report.failed),
+                    "skipped": len(report.skipped),
+                    "retrying": len(report.retrying),
+                },
+            )
+
+    return run_tick
+
+
+def add_tick_job(scheduler: BaseScheduler, runtime: Runtime, sender: Sender, owner: str) -> None:
+    scheduler.add_job(
+        _job(runtime, sender, owner),
+        IntervalTrigger(seconds=runtime.settings.scheduler_tick_seconds),
+        id="delivery-tick",
+        max_instances=1,
+        coalesce=True,
+        replace_existing=True,
+    )
+
+
+def run_forever(runtime: Runtime, sender: Sender) -> None:
+    """Tick until SIGTERM or SIGINT (`python -m addon scheduler`); an interrupted run is safe."""
+    owner = owner_id()
+    scheduler = BlockingScheduler(timezone="UTC")
+    add_tick_job(scheduler, runtime, sender, owner)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("scheduler stopping", extra={"signal": signum})
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler started", extra={"owner": owner})
+    scheduler.start()
+
+
+def start_in_background(runtime: Runtime, sender: Sender) -> BackgroundScheduler:
+    """The same tick in a daemon thread of a web worker (`scheduler_in_web`)."""
+    scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
+    add_tick_job(scheduler, runtime, sender, owner_id())
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,309 @@
+"""Scheduled delivery end to end: the sandbox's reports, a real SMTP server (aiosmtpd on
+loopback), SQLite and PostgreSQL. Duplicates are counted by Message-ID, as receivers do."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import itertools
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from addon.delivery.manage import save_schedule
+from addon.delivery.runner import MailRetry, TickReport, tick
+from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.mail.compose import Recipients
+from addon.mail.smtp import SmtpSender
+from addon.manifest import SCOPES
+from addon.reports.periods import Weekday
+from addon.runtime import Runtime
+from addon.schedules import Cadence, Coverage
+from addon.settings import MissedRuns, SmtpSecurity
+from addon.store import schedules as store
+from addon.store.models import DeliveryRun, Schedule
+from sandbox import SandboxServer, TokenIssuer
+from sandbox.data import Role, Workspace
+from sandbox.generator import generate_workspace
+from sandbox.manifests import parse_manifest
+from sandbox.state import Installation
+from sandbox.tokens import ApiUrls
+from tests.clockify import ClockifyActions
+from tests.sandbox.conftest import ADDON_KEY, make_manifest
+
+FAST = MailRetry(tries=4, base_seconds=0.01, cap_seconds=0.05)
+
+
+@dataclass
+class Site:
+    sandbox: SandboxServer
+    workspace: Workspace
+
+
+@pytest.fixture(scope="module")
+def site(issuer: TokenIssuer) -> Iterator[Site]:
+    with SandboxServer(issuer) as sandbox:
+        workspace = generate_workspace(
+            sandbox.state,
+            43,
+            entries=60,
+            expenses=0,
+            start=date(2025, 1, 1),
+            end=date(2025, 1, 31),
+            currencies=("EUR",),
+        )
+        yield Site(sandbox, workspace)
+
+
+_issued = itertools.count(int(time.time()) - 3_600)
+
+
+@pytest.fixture
+def installed(clockify: ClockifyActions, site: Site) -> ClockifyActions:
+    ws = site.workspace
+    clockify.workspace_id = ws.id
+    clockify.urls = ApiUrls.for_sandbox(site.sandbox.url, ws.region, ws.subdomain)
+    token = clockify.installation_token(now=next(_issued))
+    owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
+    document = {**make_manifest("http://127.0.0.1:9"), "scopes": list(SCOPES)}
+    manifest = parse_manifest(document, expected_key=ADDON_KEY)
+    for previous in site.sandbox.state.installations_of(ws.id):
+        site.sandbox.state.remove_installation(previous.addon_id, keep_log=False)
+    site.sandbox.state.add_installation(
+        Installation(clockify.addon_id, ws.id, manifest, owner.id, owner.id, token)
+    )
+    response = clockify.install(token=token)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return clockify
+
+
+@dataclass
+class Outbox:
+    """What the SMTP server accepted, and the replies it gives to the next DATA commands."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
+    port: int = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.replies:
+            return self.replies.pop(0)
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 OK"
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def outbox() -> Iterator[Outbox]:
+    box = Outbox(port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def sender(outbox: Outbox) -> SmtpSender:
+    return SmtpSender(host="127.0.0.1", port=outbox.port, security=SmtpSecurity.NONE)
+
+
+def _schedule(runtime: Runtime, workspace_id: str, spec: ScheduleSpec, now: datetime) -> int:
+    with runtime.sessions.begin() as session:
+        return save_schedule(session, workspace_id, spec, created_by="u1", now=now).id
+
+
+def _monthly(**changes: Any) -> ScheduleSpec:
+    values: dict[str, Any] = {
+        "name": "January hours",
+        "cadence": Cadence.monthly(1, hour=8, zone="Europe/Berlin"),
+        "coverage": Coverage.PREVIOUS_MONTH,
+        "recipients": Recipients.parse(["boss@example.com"], bcc=["audit@example.com"]),
+        "formats": (AttachmentFormat.CSV, AttachmentFormat.XLSX, AttachmentFormat.PDF),
+        "subject_template": "{name}: {period}",
+    }
+    values.update(changes)
+    return ScheduleSpec(**values)
+
+
+def _run(runtime: Runtime, run_id: int) -> DeliveryRun:
+    with runtime.sessions() as session:
+        run = session.get(DeliveryRun, run_id)
+        assert run is not None
+        return run
+
+
+CREATED = datetime(2025, 1, 15, tzinfo=UTC)
+AFTER_DUE = datetime(2025, 2, 1, 9, tzinfo=UTC)  # Feb 1 08:00 Berlin is 07:00 UTC
+
+
+def _tick(runtime: Runtime, sender: SmtpSender, now: datetime, owner: str = "a") -> TickReport:
+    return tick(runtime, now=now, owner=owner, sender=sender, retry=FAST)
+
+
+def test_a_due_summary_is_emailed_once_with_attachments_and_a_derived_message_id(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    schedule_id = _schedule(runtime, installed.workspace_id, _monthly(), CREATED)
+
+    before = _tick(runtime, sender, datetime(2025, 2, 1, 6, 59, tzinfo=UTC))
+    first = _tick(runtime, sender, AFTER_DUE)
+    second = _tick(runtime, sender, AFTER_DUE, owner="b")
+
+    assert before.sent == [] and second == TickReport()
+    [run_id] = first.sent
+    run = _run(runtime, run_id)
+    expected_id = f"<{run_id}.{schedule_id}.2025-02-01@localhost>"
+    assert (run.state, run.message_id) == ("sent", expected_id)
+    assert (run.period_start, run.period_end) == (date(2025, 1, 1), date(2025, 1, 31))
+    [message] = outbox.messages
+    assert message["Message-ID"] == expected_id
+    assert message["Subject"] == "January hours: 2025-01-01 \u2013 2025-01-31"
+    assert "audit@example.com" not in str(message)  # Bcc is envelope-only
+    html = message.get_body(("html",))
+    assert html is not None and "January hours" in html.get_content()
+    names = sorted(str(part.get_filename()) for part in message.iter_attachments())
+    assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "pdf", "xlsx"]
+    pdf = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    assert pdf.get_content().startswith(b"%PDF")
+    with runtime.sessions() as session:
+        row = session.get(Schedule, schedule_id)
+        assert row is not None and row.last_due == date(2025, 2, 1)
+
+
+def test_paused_inactive_or_deleted_workspaces_send_nothing(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    schedule_id = _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+    with runtime.sessions.begin() as session:
+        row = session.get(Schedule, schedule_id)
+        assert row is not None
+        store.pause_schedule(session, row, now=CREATED)
+    assert _tick(runtime, sender, AFTER_DUE) == TickReport()
+
+    with runtime.sessions.begin() as session:
+        row = session.get(Schedule, schedule_id)
+        assert row is not None
+        row.paused = False
+    installed.set_status("INACTIVE")
+    assert _tick(runtime, sender, AFTER_DUE) == TickReport()
+
+    installed.uninstall()
+    assert _tick(runtime, sender, AFTER_DUE) == TickReport()
+    assert outbox.messages == []
+    with runtime.sessions() as session:
+        assert store.list_schedules(session, installed.workspace_id) == []
+        assert store.delivery_log(session, installed.workspace_id) == []
+
+
+def test_temporary_smtp_failures_are_retried_and_the_email_is_sent_once(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+    outbox.replies = ["451 4.3.0 try again later", "451 4.3.0 try again later"]
+
+    report = _tick(runtime, sender, AFTER_DUE)
+
+    assert len(report.sent) == 1 and report.retrying == []
+    assert len(outbox.message_ids()) == len(set(outbox.message_ids())) == 1
+
+
+def test_a_rejected_email_fails_visibly_and_resends_with_the_same_message_id(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    schedule_id = _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+    outbox.replies = ["550 5.1.1 mailbox unavailable"]
+
+    report = _tick(runtime, sender, AFTER_DUE)
+
+    [run_id] = report.failed
+    with runtime.sessions() as session:
+        [logged] = store.delivery_log(session, installed.workspace_id)
+    assert (logged.id, logged.state) == (run_id, "failed")
+    assert logged.last_error is not None and logged.last_error.startswith("smtp_rejected")
+    assert outbox.messages == []
+
+    with runtime.sessions.begin() as session:
+        assert store.reset_for_resend(session, installed.workspace_id, run_id, AFTER_DUE)
+    resent = _tick(runtime, sender, AFTER_DUE.replace(minute=1))
+
+    assert resent.sent == [run_id]
+    assert outbox.message_ids() == [f"<{run_id}.{schedule_id}.2025-02-01@localhost>"]
+    assert _run(runtime, run_id).attempts == 2
+
+
+def test_a_crashed_claim_is_taken_over_after_its_lease_with_the_same_message_id(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    schedule_id = _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+    with runtime.sessions.begin() as session:
+        row = session.get(Schedule, schedule_id)
+        assert row is not None
+        period = (date(2025, 1, 1), date(2025, 1, 31))
+        lease = runtime.settings.delivery_lease_seconds
+        crashed = store.claim_run(
+            session, row, date(2025, 2, 1), period, "crashed", AFTER_DUE, timedelta(seconds=lease)
+        )
+        assert crashed is not None
+        store.advance_last_due(session, schedule_id, date(2025, 2, 1))
+
+    assert _tick(runtime, sender, AFTER_DUE.replace(minute=1)) == TickReport()
+    later = AFTER_DUE.replace(hour=10)
+    report = _tick(runtime, sender, later, owner="b")
+
+    assert report.sent == [crashed.id]
+    assert outbox.message_ids() == [f"<{crashed.id}.{schedule_id}.2025-02-01@localhost>"]
+
+
+def _daily() -> ScheduleSpec:
+    return ScheduleSpec(
+        name="Daily hours",
+        cadence=Cadence.daily(hour=8, zone="UTC"),
+        coverage=Coverage.PREVIOUS_DAY,
+        week_start=Weekday.MONDAY,
+        recipients=Recipients.parse(["boss@example.com"]),
+    )
+
+
+@pytest.mark.parametrize("policy", [MissedRuns.SEND, MissedRuns.SKIP])
+def test_runs_missed_during_downtime_are_sent_once_each_or_skipped_but_the_latest(
+    runtime: Runtime,
+    installed: ClockifyActions,
+    sender: SmtpSender,
+    outbox: Outbox,
+    policy: MissedRuns,
+) -> None:
+    runtime.settings = runtime.settings.with_(missed_runs=policy)
+    _schedule(runtime, installed.workspace_id, _daily(), datetime(2025, 1, 10, tzinfo=UTC))
+    back_up = datetime(2025, 1, 14, 9, tzinfo=UTC)  # runs due Jan 10 .. Jan 14 were missed
+
+    report = _tick(runtime, sender, back_up)
+    again = _tick(runtime, sender, back_up, owner="b")
+
+    with runtime.sessions() as session:
+        log = {r.due.day: r.state for r in store.delivery_log(session, installed.workspace_id)}
+    assert again == TickReport()
+    assert len(outbox.message_ids()) == len(set(outbox.message_ids()))
+    if policy is MissedRuns.SEND:
+        assert log == dict.fromkeys(range(10, 15), "sent")
+        assert len(outbox.messages) == 5 and len(report.sent) == 5
+    else:
+        assert log == {10: "skipped", 11: "skipped", 12: "skipped", 13: "skipped", 14: "sent"}
+        assert [m["Subject"] for m in outbox.messages] == ["Daily hours: 2025-01-13"]
