@@ -33,6 +33,10 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/lifecycle.py
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/fetch.py
+	$(BIN)/python bench/render.py
+	$(BIN)/python bench/schedules.py
 
 clean:
 	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache
