@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from addon.clockify.client import ClockifyClient
+from addon.clockify.directory import ClientInfo
 from addon.delivery.spec import AttachmentFormat, ReportKind, ScheduleSpec, template_values
 from addon.mail.compose import Attachment, fill_template
 from addon.render.csvfile import invoice_csv, summary_csv
@@ -73,6 +75,7 @@ def build_content(
     expenses = list(client.expenses(query))
     plan = plan_invoices(entries, expenses, default_currency=client.currency())
     workspace = client.workspace()
+    known = {c.id: c for c in client.clients()} if plan.batches else {}
     terms = InvoiceTerms(zone=spec.cadence.zone)
     invoices = tuple(
         build_invoice(
@@ -81,12 +84,20 @@ def build_content(
             number=f"DRAFT-{index}",
             issue_date=due,
             bill_from=Party(workspace.name),
-            bill_to=Party(batch.client.name),
+            bill_to=_bill_to(batch.client.id, batch.client.name, known),
             period=period,
         )
         for index, batch in enumerate(plan.batches, start=1)
     )
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
+
+
+def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Party:
+    """The client as the regular API knows it (address, email), else the report's name."""
+    found = known.get(client_id)
+    if found is None:
+        return Party(name)
+    return Party(found.name, found.address, found.email)
 
 
 def _summary_content(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import itertools
 import socket
 import time
@@ -16,10 +17,12 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from addon.delivery.manage import save_schedule
 from addon.delivery.runner import MailRetry, TickReport, tick
-from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.delivery.spec import AttachmentFormat, ReportKind, ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.manifest import SCOPES
@@ -28,7 +31,7 @@ from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
 from addon.settings import MissedRuns, SmtpSecurity
 from addon.store import schedules as store
-from addon.store.models import DeliveryRun, Schedule
+from addon.store.models import DeliveryRun, IssuedInvoice, Schedule
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.data import Role, Workspace
 from sandbox.generator import generate_workspace
@@ -307,3 +310,32 @@ def test_runs_missed_during_downtime_are_sent_once_each_or_skipped_but_the_lates
     else:
         assert log == {10: "skipped", 11: "skipped", 12: "skipped", 13: "skipped", 14: "sent"}
         assert [m["Subject"] for m in outbox.messages] == ["Daily hours: 2025-01-13"]
+
+
+def test_an_invoice_schedule_emails_one_draft_invoice_per_client_with_pdfs(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox, site: Site
+) -> None:
+    spec = _monthly(kind=ReportKind.INVOICE, groups=(), formats=(AttachmentFormat.PDF,))
+    _schedule(runtime, installed.workspace_id, spec, CREATED)
+
+    report = _tick(runtime, sender, AFTER_DUE)
+
+    assert len(report.sent) == 1
+    [message] = outbox.messages
+    pdfs = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    billed_clients = {
+        site.workspace.projects[e.project_id].client_id
+        for e in site.workspace.entries
+        if e.billable and e.project_id and site.workspace.projects[e.project_id].client_id
+    }
+    assert pdfs and len(pdfs) <= max(1, len(billed_clients))
+    assert all(p.get_content().startswith(b"%PDF") for p in pdfs)
+    assert all("draft-" in str(p.get_filename()) for p in pdfs)  # never a gap-free number
+    first_lines = {c.address.split(",")[0] for c in site.workspace.clients.values() if c.address}
+    for part in pdfs:  # each bill-to block carries that client's address from the regular API
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(part.get_content())).pages
+        )
+        assert any(line in text for line in first_lines), part.get_filename()
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(IssuedInvoice)) == 0
