@@ -120,7 +120,7 @@ def tick(
         except Exception:  # the scheduler job is a process edge: log, go on with the next
             log.exception("scheduled delivery failed", extra={"schedule_id": schedule.id})
     with runtime.sessions() as session:
-        expired = list(store.expired_runs(session, now))
+        expired = list(store.expired_runs(session, job.clock()))
     for run_id in expired:
         try:
             job.take_over(run_id)
@@ -137,6 +137,19 @@ class _Tick:
     sender: Sender
     retry: MailRetry
     report: TickReport
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started = self.runtime.clock()
+
+    def clock(self) -> datetime:
+        """`now` plus the time this tick has run so far.
+
+        A lease must start at its claim, not at the tick's start: a tick that runs longer than
+        the lease (many schedules, slow reports, SMTP retries) would otherwise make claims that
+        have already expired, and another process would take them over while we still send.
+        """
+        return self.now + timedelta(seconds=self.runtime.clock() - self.started)
 
     @property
     def lease(self) -> timedelta:
@@ -178,7 +191,7 @@ class _Tick:
         with self.runtime.sessions.begin() as session:
             for occurrence in occurrences:
                 due = occurrence.due
-                store.record_skipped(session, schedule, due, self._period(spec, due), self.now)
+                store.record_skipped(session, schedule, due, self._period(spec, due), self.clock())
             store.advance_last_due(session, schedule.id, occurrences[-1].due)
 
     def _claim(
@@ -192,7 +205,7 @@ class _Tick:
                 due,
                 self._period(spec, due),
                 self.owner,
-                self.now,
+                self.clock(),
                 self.lease,
             )
             store.advance_last_due(session, schedule.id, due)
@@ -200,7 +213,7 @@ class _Tick:
 
     def take_over(self, run_id: int) -> None:
         with self.runtime.sessions.begin() as session:
-            run = store.take_over_expired(session, run_id, self.owner, self.now, self.lease)
+            run = store.take_over_expired(session, run_id, self.owner, self.clock(), self.lease)
             schedule = session.get(Schedule, run.schedule_id) if run is not None else None
         if run is None or schedule is None:
             return
@@ -221,7 +234,7 @@ class _Tick:
                 run.id,
                 self.owner,
                 state,
-                now=self.now,
+                now=self.clock(),
                 message_id=message_id,
                 error=error,
             )
