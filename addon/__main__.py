@@ -1,4 +1,5 @@
-"""Command line: `python -m addon serve | scheduler | migrate | rotate-keys | generate-key`."""
+"""Command line: `python -m addon serve | scheduler | migrate | rotate-keys | generate-key |
+schedules`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import shutil
 import sys
 
+from addon import schedule_cli
 from addon.errors import ConfigurationError
 from addon.settings import Settings
 
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("generate-key", help="print a new encryption key").set_defaults(
         run=_generate_key
     )
+    schedule_cli.register(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings() if args.command == "generate-key" else Settings.from_process_env()
