@@ -4,9 +4,14 @@ Everything runs on loopback in one process: the sandbox (with its seeded workspa
 made now), the add-on on a fresh SQLite file with a fresh encryption key, and an aiosmtpd outbox
 that keeps every message as an `.eml` file. The add-on is installed into the seeded workspace by
 the real INSTALLED lifecycle call, then one URL is printed: the Clockify-like page with our
-sidebar in its iframe; the sandbox also shows the saved mail at `/outbox`. `--check` does the
-same, fetches that page, the iframe and the outbox, and exits (the test-suite runs it so
-`make demo` cannot silently rot).
+sidebar in its iframe; the sandbox also shows the saved mail at `/outbox`.
+
+A sample schedule ("Weekly summary", daily at the next whole minute in Europe/Berlin, covering
+the previous week, with CSV, XLSX and PDF attached) is saved for the seeded workspace, and the
+add-on's scheduler ticks every 5 s inside the demo, so a minute after start the outbox holds a
+real scheduled email. `--check` delivers that run at once (one tick at its due instant), then
+fetches the shell page, the iframe and the outbox and checks the message is listed there (the
+test-suite runs it so `make demo` cannot silently rot).
 """
 
 from __future__ import annotations
@@ -22,13 +27,24 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 from aiosmtpd.controller import Controller
+from flask import Flask
 
 from addon import create_app
+from addon.delivery.manage import save_schedule
+from addon.delivery.runner import tick
+from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.mail.compose import Recipients
+from addon.mail.smtp import SmtpSender
+from addon.reports.model import GroupBy
+from addon.runtime import Runtime
+from addon.schedules import Cadence, Coverage, next_occurrence
 from addon.settings import LogFormat, Secret, Settings
 from addon.store.crypto import TokenCipher
 from addon.store.migrate import upgrade
@@ -79,11 +95,13 @@ class Demo:
     outbox_url: str
     addon_id: str
     open_url: str
+    runtime: Runtime
+    first_send: datetime
 
 
 @contextmanager
 def run_demo(
-    data_dir: Path, *, sandbox_port: int, addon_port: int, smtp_port: int
+    data_dir: Path, *, sandbox_port: int, addon_port: int, smtp_port: int, scheduler: bool = True
 ) -> Iterator[Demo]:
     """Start everything, install the add-on, yield the URLs; stop everything on exit."""
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -103,17 +121,25 @@ def run_demo(
         database_url = f"sqlite:///{data_dir / 'addon.sqlite3'}"
         upgrade(database_url)
 
+        apps: list[Flask] = []
+
         def build_addon(url: str) -> Any:
-            return create_app(
-                Settings(
-                    public_url=url,
-                    database_url=database_url,
-                    encryption_keys=(Secret(TokenCipher.generate_key()),),
-                    clockify_public_keys=(issuer.public_key_pem,),
-                    frame_ancestors=(sandbox.url,),
-                    log_format=LogFormat.TEXT,
+            apps.append(
+                create_app(
+                    Settings(
+                        public_url=url,
+                        database_url=database_url,
+                        encryption_keys=(Secret(TokenCipher.generate_key()),),
+                        clockify_public_keys=(issuer.public_key_pem,),
+                        frame_ancestors=(sandbox.url,),
+                        log_format=LogFormat.TEXT,
+                        smtp_port=smtp_port,
+                        scheduler_in_web=scheduler,
+                        scheduler_tick_seconds=5,
+                    )
                 )
             )
+            return apps[-1]
 
         addon = stack.enter_context(ServedApp(build_addon, port=free_port(addon_port)))
         response = requests.post(
@@ -125,6 +151,8 @@ def run_demo(
         if response.status_code != 201 or result.get("lifecycleStatus") != 200:
             raise RuntimeError(f"installing the add-on into the sandbox failed: {result}")
         addon_id = result["addonId"]
+        runtime = apps[0].extensions["addon"]
+        first_send = _save_sample_schedule(runtime)
         yield Demo(
             sandbox_url=sandbox.url,
             addon_url=addon.url,
@@ -133,11 +161,39 @@ def run_demo(
             outbox_url=f"{sandbox.url}/outbox",
             addon_id=addon_id,
             open_url=f"{sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{addon_id}/0",
+            runtime=runtime,
+            first_send=first_send,
         )
 
 
+def _save_sample_schedule(runtime: Runtime) -> datetime:
+    """A daily summary due at the next whole minute in Berlin; returns when it is first sent."""
+    now = datetime.now(UTC)
+    local = now.astimezone(ZoneInfo("Europe/Berlin")) + timedelta(minutes=1)
+    spec = ScheduleSpec(
+        name="Weekly summary",
+        cadence=Cadence.daily(hour=local.hour, minute=local.minute, zone="Europe/Berlin"),
+        coverage=Coverage.PREVIOUS_WEEK,
+        groups=(GroupBy.PROJECT, GroupBy.USER),
+        formats=(AttachmentFormat.CSV, AttachmentFormat.XLSX, AttachmentFormat.PDF),
+        recipients=Recipients.parse(["owner@northwind.example"], bcc=["archive@example.com"]),
+        subject_template="{name}: {period}",
+    )
+    with runtime.sessions.begin() as session:
+        save_schedule(session, SEED_WORKSPACE_ID, spec, created_by="demo", now=now)
+    return next_occurrence(spec.cadence, now).at
+
+
 def check(demo: Demo) -> None:
-    """Fetch the shell page and the iframe it embeds, as a browser would; raise if either fails."""
+    """Deliver the sample schedule now, then fetch the shell page, its iframe and the outbox."""
+    report = tick(
+        demo.runtime,
+        now=demo.first_send,
+        owner="demo-check",
+        sender=SmtpSender.from_settings(demo.runtime.settings),
+    )
+    if len(report.sent) != 1:
+        raise RuntimeError(f"the sample schedule was not delivered: {report}")
     page = requests.get(demo.open_url, timeout=10)
     page.raise_for_status()
     match = re.search(r'id="addon-frame"[^>]*src="([^"]+)"', page.text) or re.search(
@@ -149,7 +205,10 @@ def check(demo: Demo) -> None:
     frame.raise_for_status()
     if SEED_WORKSPACE_ID not in frame.text:
         raise RuntimeError("the sidebar does not show the seeded workspace")
-    requests.get(demo.outbox_url, timeout=10).raise_for_status()
+    outbox = requests.get(demo.outbox_url, timeout=10)
+    outbox.raise_for_status()
+    if "Weekly summary" not in outbox.text:
+        raise RuntimeError("the outbox page does not list the scheduled email")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         sandbox_port=args.sandbox_port,
         addon_port=args.addon_port,
         smtp_port=args.smtp_port,
+        scheduler=not args.check,
     ) as demo:
         if args.check:
             check(demo)
@@ -178,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
             + "  (manifest at /manifest)"
             + f"\n  SMTP outbox      : 127.0.0.1:{demo.smtp_port} -> {demo.outbox}/"
             + f"\n  Sent mail        : {demo.outbox_url}"
+            + "\n  Sample schedule  : 'Weekly summary' is first sent at "
+            + demo.first_send.astimezone().strftime("%H:%M:%S")
+            + " (then daily); watch the sent mail page"
             + "\n\n  Open this URL to see the add-on inside the Clockify-like page:\n\n    "
             + demo.open_url
             + "\n\n  Press Ctrl-C to stop.\n",
