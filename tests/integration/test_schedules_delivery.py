@@ -339,3 +339,50 @@ def test_an_invoice_schedule_emails_one_draft_invoice_per_client_with_pdfs(
         assert any(line in text for line in first_lines), part.get_filename()
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(IssuedInvoice)) == 0
+
+
+def test_an_empty_period_is_skipped_when_asked_and_sent_when_not(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    december = datetime(2024, 12, 15, tzinfo=UTC)  # the site's entries are all in January 2025
+    new_year = datetime(2025, 1, 1, 9, tzinfo=UTC)
+    quiet = _schedule(runtime, installed.workspace_id, _monthly(skip_when_empty=True), december)
+    loud = _schedule(runtime, installed.workspace_id, _monthly(name="Always"), december)
+
+    report = _tick(runtime, sender, new_year)
+
+    assert len(report.skipped) == 1 and len(report.sent) == 1
+    assert _run(runtime, report.skipped[0]).schedule_id == quiet
+    assert _run(runtime, report.sent[0]).schedule_id == loud
+    assert [str(m["Subject"]).split(":")[0] for m in outbox.messages] == ["Always"]
+
+
+def test_the_scheduler_inside_the_web_app_delivers_a_due_run(
+    runtime: Runtime, installed: ClockifyActions, outbox: Outbox
+) -> None:
+    from addon import create_app
+
+    now = datetime.now(UTC)
+    spec = _monthly(
+        name="In web",
+        cadence=Cadence.daily(hour=0, minute=0, zone="UTC"),
+        coverage=Coverage.PREVIOUS_DAY,
+        formats=(),
+    )
+    with runtime.sessions.begin() as session:  # last handled: two days ago, so today is due
+        save_schedule(session, installed.workspace_id, spec, created_by="u1", now=now)
+        row = session.scalars(select(Schedule).where(Schedule.name == "In web")).one()
+        row.last_due = now.date() - timedelta(days=1)
+    settings = runtime.settings.with_(
+        scheduler_in_web=True, scheduler_tick_seconds=1, smtp_port=outbox.port
+    )
+    app = create_app(settings)
+    try:
+        deadline = time.monotonic() + 20
+        while not outbox.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        app.extensions["addon.scheduler"].shutdown(wait=True)
+        app.extensions["addon"].engine.dispose()
+
+    assert [str(m["Subject"]).split(":")[0] for m in outbox.messages] == ["In web"]
