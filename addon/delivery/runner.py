@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from addon.clockify.errors import ClockifyError
+from addon.clockify.errors import ClockifyError, ClockifyUnavailable
 from addon.connections import clockify_for
 from addon.delivery.content import Content, build_content
 from addon.delivery.spec import ScheduleSpec, spec_of
@@ -250,6 +250,9 @@ class _Tick:
         try:
             with clockify_for(self.runtime, schedule.workspace_id) as client:
                 content = build_content(client, spec, period, run.due)
+        except ClockifyUnavailable as exc:  # Clockify is down or busy: retry after the lease
+            self._give_up_for_now(run, f"{exc.code}: {exc}")
+            return
         except ClockifyError as exc:
             self._finish(run, DeliveryState.FAILED, error=f"{exc.code}: {exc}")
             return
