@@ -84,7 +84,12 @@ def _start_scheduler(app: Flask) -> None:
     runtime: Runtime = app.extensions["addon"]
     scheduler = start_in_background(runtime, SmtpSender.from_settings(runtime.settings))
     app.extensions["addon.scheduler"] = scheduler
-    atexit.register(scheduler.shutdown, wait=False)
+
+    def stop() -> None:
+        if scheduler.running:  # it may have been stopped already (tests, a graceful shutdown)
+            scheduler.shutdown(wait=False)
+
+    atexit.register(stop)
 
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
