@@ -5,9 +5,10 @@ Every figure comes from `tables` (and the chart from `chart`), already formatted
 the workspace logo) in its header and the table's column headings, and says "Page x of y" in its
 footer; the totals block is kept in one piece on the last page.
 
-Layout choices, after `/work/shared/stack.md` §2: `LongTable` with `repeatRows=1`; fixed row
+Layout choices, after `shared/stack.md` §2: `LongTable` with `repeatRows=1`; fixed row
 heights for the detailed report, which is built page by page from a one-shot row stream so
-100,000 rows never sit in a list; pages, logo and "Page x of y" come from `pdflayout`. User text
+100,000 rows never sit in a list; pages, logo and "Page x of y" come from `pdflayout`, styles,
+grids, the totals block and the chart from `pdfparts`. User text
 goes through `fonts.markup` (escaped, with CJK runs in a fallback font) or `fonts.fit_text` (one
 line, cut to the column). The same report gives the same bytes: no clock is read.
 
@@ -21,32 +22,21 @@ notice giving the full count and pointing to CSV and XLSX, which have no such li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from itertools import chain, islice
 from typing import Any, Final
 
-from reportlab.graphics.shapes import (  # type: ignore[import-untyped]  # ReportLab has no hints
-    Drawing,
-    Rect,
-    String,
-)
 from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.enums import TA_RIGHT  # type: ignore[import-untyped]
-from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     KeepTogether,
     LongTable,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from addon.render.chart import Bar, chart_bars, chart_title
-from addon.render.fonts import fit_text, font_runs, fonts, markup, text_width
+from addon.render.fonts import fonts
 from addon.render.i18n import Formatter
 from addon.render.pdflayout import (
     AUTHOR,
@@ -62,10 +52,20 @@ from addon.render.pdflayout import (
     logo_image,
     media_size,
 )
+from addon.render.pdfparts import (
+    chart_block,
+    column_widths,
+    document_heading,
+    grid_style,
+    header_cells,
+    paragraph,
+    row_cells,
+    text_style,
+    totals_block,
+)
 from addon.render.tables import (
     Column,
     Kind,
-    Row,
     detailed_table,
     invoice_lines_table,
     invoice_totals,
@@ -88,167 +88,6 @@ __all__ = [
 
 DETAILED_MAX_ROWS: Final = 20_000
 """Entries a detailed PDF prints at most; the rest are counted in a closing notice."""
-_STRIPE = colors.HexColor("#f2f4f7")
-_BAR = colors.HexColor("#3b82c4")  # chart.BAR_COLOUR, so PDF and HTML charts match
-_RIGHT = frozenset({Kind.DURATION, Kind.MONEY, Kind.NUMBER, Kind.PERCENT})  # figures align right
-
-
-# -- text and tables -----------------------------------------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _style(size: float, *, bold: bool = False, right: bool = False, indent: float = 0) -> Any:
-    found = fonts()
-    return ParagraphStyle(
-        f"s{size}{bold}{right}{indent}",
-        fontName=found.bold if bold else found.regular,
-        fontSize=size,
-        leading=size * 1.25,
-        alignment=TA_RIGHT if right else 0,
-        leftIndent=indent,
-    )
-
-
-def _para(text: str, style: Any) -> Any:
-    return Paragraph(markup(text, bold=style.fontName == fonts().bold), style)
-
-
-def _line(text: str, width: float, style: Any) -> Any:
-    """A one-line cell: a plain string when the main font has every glyph (fast), else runs."""
-    bold = style.fontName == fonts().bold
-    fitted = fit_text(text, width, style.fontSize, bold)
-    runs = font_runs(fitted, bold)
-    if len(runs) == 1 and runs[0][0] == style.fontName:
-        return runs[0][1]  # in drawing order
-    return Paragraph(markup(fitted, bold=bold), style)
-
-
-def _grid(view: View, size: float, extra: Sequence[tuple[Any, ...]] = ()) -> Any:
-    found = fonts()
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), found.regular),
-        ("FONTNAME", (0, 0), (-1, 0), found.bold),
-        ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), size * 1.25),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, _STRIPE]),
-    ]
-    for index, column in enumerate(view.columns):
-        if column.kind in _RIGHT:
-            commands.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))
-    commands.extend(extra)
-    return TableStyle(commands)
-
-
-def _header(view: View, widths: Sequence[float], size: float) -> list[Any]:
-    cells = []
-    for column, width in zip(view.columns, widths, strict=True):
-        style = _style(size, bold=True, right=column.kind in _RIGHT)
-        cells.append(_para(column.label, style) if width > 0 else "")
-    return cells
-
-
-def _cells(row: Row, view: View, widths: Sequence[float], size: float, bold: bool) -> list[Any]:
-    return [
-        _line(cell.text, width - 6, _style(size, bold=bold, right=column.kind in _RIGHT))
-        for cell, column, width in zip(row.cells, view.columns, widths, strict=True)
-    ]
-
-
-def _widths(view: View, total: float, fixed: Callable[[Column], float]) -> list[float]:
-    """Column widths: `fixed(column)` points each, and columns given 0 share what is left.
-
-    When the fixed columns would leave the shared ones under a quarter of the page, they shrink.
-    """
-    wanted = [fixed(column) for column in view.columns]
-    sharing = sum(1 for width in wanted if width == 0) or 1
-    room = total - sum(wanted)
-    if room < total / 4:
-        scale = (total * 3 / 4) / sum(wanted)
-        wanted = [width * scale for width in wanted]
-        room = total / 4
-    return [width or room / sharing for width in wanted]
-
-
-def _totals_block(
-    heading: str, pairs: Sequence[tuple[str, str]], width: float, *, strong_last: bool
-) -> list[Any]:
-    """Label/amount pairs right-aligned under a heading, as flowables for one `KeepTogether`.
-
-    With `strong_last` the final pair (an invoice's total) is bold above a rule. The caller
-    wraps the list: a `KeepTogether` inside another always reports an endless height, which
-    pushed every invoice's totals onto a page of their own.
-    """
-    plain, strong = _style(9, right=True), _style(10, bold=True, right=True)
-    heading_style = _style(9, bold=True, right=True)  # a pair without a value: a sub-heading
-    rows = []
-    for index, (name, text) in enumerate(pairs):
-        last = strong_last and index == len(pairs) - 1
-        style = strong if last else heading_style if not text else plain
-        rows.append([_para(name, style), _line(text, width * 0.25 - 12, style)])
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), plain.fontName),
-        ("FONTSIZE", (0, 0), (-1, -1), plain.fontSize),
-        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-    if strong_last:
-        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.75, colors.black))
-        commands.append(("FONTNAME", (0, -1), (-1, -1), strong.fontName))
-        commands.append(("FONTSIZE", (0, -1), (-1, -1), strong.fontSize))
-    table = Table(rows, colWidths=[width * 0.35, width * 0.25], hAlign="RIGHT")
-    table.setStyle(TableStyle(commands))
-    block = (
-        [Spacer(1, 4 * mm), table]
-        if not heading
-        else [
-            Spacer(1, 4 * mm),
-            _para(heading, _style(10, bold=True, right=True)),
-            Spacer(1, 1 * mm),
-            table,
-        ]
-    )
-    return block
-
-
-def _graphic_runs(drawing: Any, x: float, y: float, text: str, size: float) -> None:
-    for name, chunk in font_runs(text):
-        drawing.add(String(x, y, chunk, fontName=name, fontSize=size, fillColor=colors.black))
-        x += stringWidth(chunk, name, size)
-
-
-def _chart(summary: Summary, fmt: Formatter, width: float) -> list[Any]:
-    """Hours per outer group as horizontal bars (the bars of `chart_bars`), kept in one piece."""
-    bars: tuple[Bar, ...] = chart_bars(summary, fmt=fmt)
-    if not bars:
-        return []
-    size, step, label_width, value_width = 8.0, 14.0, width * 0.3, 60.0
-    span = width - label_width - value_width
-    largest = max(bar.seconds for bar in bars)
-    drawing = Drawing(width, step * len(bars))
-    for index, bar in enumerate(bars):
-        y = drawing.height - (index + 1) * step
-        label = fit_text(bar.label, label_width - 8, size)
-        _graphic_runs(drawing, label_width - 6 - text_width(label, size), y + 4, label, size)
-        length = span * max(bar.seconds, 0) / largest if largest > 0 else 0
-        drawing.add(Rect(label_width, y + 2, length, step - 4, fillColor=_BAR, strokeColor=None))
-        _graphic_runs(drawing, label_width + length + 4, y + 4, fmt.duration(bar.seconds), size)
-    heading = _para(chart_title(summary, fmt), _style(10, bold=True))
-    return [KeepTogether([heading, Spacer(1, 2 * mm), drawing, Spacer(1, 5 * mm)])]
-
-
-def _document_heading(title: str) -> list[Any]:
-    return [_para(title, _style(15, bold=True)), Spacer(1, 4 * mm)]
-
-
-# -- summary ------------------------------------------------------------------------------
 
 
 def _summary_widths(column: Column) -> float:
@@ -257,9 +96,9 @@ def _summary_widths(column: Column) -> float:
 
 def _summary_grid(view: View, width: float) -> Any:
     size = 8
-    widths = _widths(view, width, _summary_widths)
+    widths = column_widths(view, width, _summary_widths)
     bold = fonts().bold
-    data = [_header(view, widths, size)]
+    data = [header_cells(view, widths, size)]
     extra: list[tuple[Any, ...]] = []
     footer_start = None
     for row in (*view.rows, None, *view.footer):
@@ -267,13 +106,15 @@ def _summary_grid(view: View, width: float) -> Any:
             footer_start = len(data)
             continue
         number = len(data)
-        name = _para(row.cells[0].text, _style(size, bold=row.subtotal, indent=8 * row.depth))
-        data.append([name, *_cells(row, view, widths, size, row.subtotal)[1:]])
+        name = paragraph(
+            row.cells[0].text, text_style(size, bold=row.subtotal, indent=8 * row.depth)
+        )
+        data.append([name, *row_cells(row, view, widths, size, row.subtotal)[1:]])
         if row.subtotal:
             extra.append(("FONTNAME", (0, number), (-1, number), bold))
     if footer_start is not None and footer_start < len(data):
         extra.append(("LINEABOVE", (0, footer_start), (-1, footer_start), 0.75, colors.black))
-    return LongTable(data, colWidths=widths, repeatRows=1, style=_grid(view, size, extra))
+    return LongTable(data, colWidths=widths, repeatRows=1, style=grid_style(view, size, extra))
 
 
 def _summary_totals(summary: Summary, view: View, fmt: Formatter, width: float) -> Any:
@@ -286,7 +127,7 @@ def _summary_totals(summary: Summary, view: View, fmt: Formatter, width: float) 
     by_currency = summary_currency_totals(summary, fmt)
     pairs.append((by_currency.title, ""))
     pairs.extend((row.cells[0].text, row.cells[1].text) for row in by_currency.rows)
-    return KeepTogether(_totals_block(fmt.label("total"), pairs, width, strong_last=False))
+    return KeepTogether(totals_block(fmt.label("total"), pairs, width, strong_last=False))
 
 
 def render_summary_pdf(
@@ -306,12 +147,12 @@ def render_summary_pdf(
     page = Page(title, fmt, logo_image(logo) if logo is not None else None)
     width = size[0] - 2 * SIDE
     view = summary_table(summary, fmt)
-    story: list[Any] = _document_heading(title)
+    story: list[Any] = document_heading(title)
     if summary.rows:
-        story.extend(_chart(summary, fmt, width))
+        story.extend(chart_block(summary, fmt, width))
         story.append(_summary_grid(view, width))
     else:
-        story.append(_para(fmt.label("no_data"), _style(9)))
+        story.append(paragraph(fmt.label("no_data"), text_style(9)))
     story.append(_summary_totals(summary, view, fmt, width))
     return build_pdf(story, page, size, AUTHOR)
 
@@ -321,7 +162,7 @@ def render_summary_pdf(
 
 def _party(heading: str, party: Party) -> list[Any]:
     lines = "\n".join(text for text in (party.name, party.address, party.email) if text)
-    return [_para(heading, _style(8, bold=True)), _para(lines, _style(9))]
+    return [paragraph(heading, text_style(8, bold=True)), paragraph(lines, text_style(9))]
 
 
 def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
@@ -333,9 +174,9 @@ def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
     if invoice.period is not None:
         span = f"{fmt.date(invoice.period.start)} \u2013 {fmt.date(invoice.period.end)}"
         facts.append((fmt.label("period"), span))
-    key, value = _style(8, bold=True), _style(9)
+    key, value = text_style(8, bold=True), text_style(9)
     facts_table = Table(
-        [[_para(name, key), _para(text, value)] for name, text in facts],
+        [[paragraph(name, key), paragraph(text, value)] for name, text in facts],
         colWidths=[width * 0.2, width * 0.24],
     )
     facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -352,7 +193,7 @@ def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
     parties.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (1, 0), 0)])
     )
-    return [*_document_heading(f"{fmt.label('invoice')} {invoice.number}"), parties]
+    return [*document_heading(f"{fmt.label('invoice')} {invoice.number}"), parties]
 
 
 def _invoice_widths(column: Column) -> float:
@@ -362,20 +203,25 @@ def _invoice_widths(column: Column) -> float:
 def _invoice_lines(invoice: Invoice, fmt: Formatter, width: float) -> Any:
     size = 8.5
     view = invoice_lines_table(invoice, fmt)
-    widths = _widths(view, width, _invoice_widths)
-    text = _style(size)
-    data = [_header(view, widths, size)]
+    widths = column_widths(view, width, _invoice_widths)
+    text = text_style(size)
+    data = [header_cells(view, widths, size)]
     for row in view.rows:
-        data.append([_para(row.cells[0].text, text), *_cells(row, view, widths, size, False)[1:]])
-    return LongTable(data, colWidths=widths, repeatRows=1, style=_grid(view, size))
+        data.append(
+            [paragraph(row.cells[0].text, text), *row_cells(row, view, widths, size, False)[1:]]
+        )
+    return LongTable(data, colWidths=widths, repeatRows=1, style=grid_style(view, size))
 
 
 def _notes(invoice: Invoice, fmt: Formatter) -> list[Any]:
     texts = [text for text in (invoice.terms.payment_terms, invoice.terms.notes) if text.strip()]
     if not texts:
         return []
-    flowables: list[Any] = [Spacer(1, 6 * mm), _para(fmt.label("notes"), _style(9, bold=True))]
-    flowables.extend(_para(text, _style(9)) for text in texts)
+    flowables: list[Any] = [
+        Spacer(1, 6 * mm),
+        paragraph(fmt.label("notes"), text_style(9, bold=True)),
+    ]
+    flowables.extend(paragraph(text, text_style(9)) for text in texts)
     return flowables
 
 
@@ -398,7 +244,7 @@ def render_invoice_pdf(
     page = Page(title, fmt, logo_image(logo) if logo is not None else None)
     width = size[0] - 2 * SIDE
     pairs = [(label, cell.text) for label, cell in invoice_totals(invoice, fmt)]
-    closing = _totals_block("", pairs, width, strong_last=True)
+    closing = totals_block("", pairs, width, strong_last=True)
     story = [
         *_invoice_head(invoice, fmt, width),
         Spacer(1, 6 * mm),
@@ -429,8 +275,8 @@ def _truncated(fmt: Formatter, shown: int, total: int) -> Any:
     text = fmt.label(
         "rows_capped", shown=fmt.number(shown, places=0), total=fmt.number(total, places=0)
     )
-    style = _style(9, bold=True)
-    return KeepTogether([Spacer(1, 3 * mm), _para(text, style)])
+    style = text_style(9, bold=True)
+    return KeepTogether([Spacer(1, 3 * mm), paragraph(text, style)])
 
 
 def render_detailed_pdf(
@@ -456,22 +302,22 @@ def render_detailed_pdf(
     width = size[0] - 2 * SIDE
     source = iter(entries)
     view = detailed_table(source, fmt, zone=zone)
-    widths = _widths(view, width, lambda column: _DETAILED_WIDTHS.get(column.key, 0.0))
+    widths = column_widths(view, width, lambda column: _DETAILED_WIDTHS.get(column.key, 0.0))
     rows = (
-        _cells(row, view, widths, _DETAILED_SIZE, False)
+        row_cells(row, view, widths, _DETAILED_SIZE, False)
         for row in islice(iter(view.rows), max_rows)
     )
     first = next(rows, None)
-    story: list[Any] = _document_heading(title)
+    story: list[Any] = document_heading(title)
     if first is None:
-        story.append(_para(fmt.label("no_data"), _style(9)))
+        story.append(paragraph(fmt.label("no_data"), text_style(9)))
         return build_pdf(story, page, size, AUTHOR)
     known = len(entries) if isinstance(entries, Sequence) else None
     if known is not None and known > max_rows:
         story.append(_truncated(fmt, max_rows, known))
-    header = _header(view, widths, _DETAILED_SIZE)
+    header = header_cells(view, widths, _DETAILED_SIZE)
     tight = [("TOPPADDING", (0, 1), (-1, -1), 1), ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]
-    style = _grid(view, _DETAILED_SIZE, tight)
+    style = grid_style(view, _DETAILED_SIZE, tight)
     heights = (_DETAILED_HEAD, _DETAILED_ROW)
     story.append(RowStream(header, chain([first], rows), widths, style, heights))
 
