@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -61,10 +62,13 @@ def create_app(
     register_error_handlers(app)
     _register_request_hooks(app, settings)
 
-    from addon.web import health, lifecycle, manifest, sidebar
+    from addon.web import api_schedules, health, lifecycle, manifest, openapi, session, sidebar
 
     for blueprint in (health.bp, manifest.bp, lifecycle.bp, sidebar.bp):
         app.register_blueprint(blueprint)
+    session.init_app(app, settings)
+    app.register_blueprint(api_schedules.bp)
+    app.register_blueprint(openapi.bp)
     if settings.scheduler_in_web:
         _start_scheduler(app)
     return app
@@ -100,6 +104,12 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        # Fresh per response, so an injected <script> cannot guess it (CSP script-src).
+        g.csp_nonce = secrets.token_urlsafe(18)
+
+    @app.context_processor
+    def _nonce() -> dict[str, str]:
+        return {"csp_nonce": g.get("csp_nonce", "")}
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -107,9 +117,12 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         if response.mimetype == "text/html":
-            # Clockify embeds us in an iframe: allow its origins, nothing else; no inline script.
+            # Clockify embeds us in an iframe: allow its origins, nothing else. Scripts come
+            # from our origin and must carry this response's nonce; no other inline script.
+            nonce = g.get("csp_nonce", "")
             response.headers["Content-Security-Policy"] = (
-                f"default-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; "
+                f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; connect-src 'self'; "
+                f"frame-ancestors {frame_ancestors}; base-uri 'none'; "
                 "form-action 'self'; object-src 'none'"
             )
             response.headers["Cache-Control"] = "no-store"

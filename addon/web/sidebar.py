@@ -1,8 +1,10 @@
 """The sidebar page Clockify loads in an iframe with `?auth_token=<user token>`.
 
 The user token is verified server-side (the official examples only decode it in the browser)
-and must name the stored installation. The component is declared for ADMINS, and the page
-checks the role again rather than trusting that Clockify hid the entry. Errors render as HTML
+and must name the stored installation; the page then holds a short-lived session of ours
+instead of it (`addon.web.session`), which its script sends to `/api/`. The component is
+declared for ADMINS, and the page checks the role again rather than trusting that Clockify
+hid the entry. Errors render as HTML
 with the same status, because a JSON body inside an iframe helps nobody.
 """
 
@@ -13,20 +15,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from addon.errors import AddonError, Forbidden, InvalidToken, NotInstalled
+from addon.errors import AddonError, Forbidden
 from addon.manifest import SIDEBAR_PATH
 from addon.runtime import runtime
-from addon.store import repositories as repo
-from addon.verify.tokens import TokenKind
+from addon.web.session import is_admin_role, open_session, verify_user
 
 __all__ = ["bp", "is_admin_role"]
 
 bp = Blueprint("sidebar", __name__)
-
-
-def is_admin_role(role: str | None) -> bool:
-    """Owners and admins; role names are open strings in Clockify's docs, so match loosely."""
-    return role is not None and (role.upper() == "OWNER" or "ADMIN" in role.upper())
 
 
 @bp.errorhandler(AddonError)
@@ -36,21 +32,17 @@ def _explain(exc: AddonError) -> ResponseReturnValue:
 
 @bp.get(SIDEBAR_PATH)
 def sidebar() -> ResponseReturnValue:
-    rt = runtime()
-    claims = rt.verifier.verify(request.args.get("auth_token"), kind=TokenKind.USER, now=rt.clock())
-    with rt.sessions.begin() as session:
-        installation = repo.get_installation(session, claims.workspace_id)
-        if installation is None:
-            raise NotInstalled("This add-on is not installed on this workspace.")
-        if claims.addon_id != installation.addon_id:
-            raise InvalidToken("user token was issued for another installation")
-        active = installation.is_active
+    claims, active = verify_user(request.args.get("auth_token"))
     if not is_admin_role(claims.workspace_role):
         raise Forbidden("Reports & Invoices is available to workspace owners and admins only.")
+    # The page gets a session of our own, never the Clockify token (addon/web/session.py);
+    # an inactive installation gets the notice and no session, as the API refuses it anyway.
+    session = open_session(runtime(), claims)[0] if active else None
     return render_template(
         "sidebar.html",
         claims=claims,
         active=active,
+        session=session,
         region_host=urlsplit(claims.backend_url or "").netloc,
         theme="dark" if (claims.theme or "").upper() == "DARK" else "light",
     )
