@@ -68,6 +68,7 @@ class Harness:
     capped: SandboxServer  # the same state, served with a 200-row page cap
     limiter: RateLimiter
     sites: dict[str, Site] = field(default_factory=dict)
+    since: float = 0.0
 
     def client(
         self,
@@ -101,9 +102,15 @@ class Harness:
         endpoints = Endpoints(site.workspace.id, urls.backend_url, urls.reports_url)
         return ClockifyClient(endpoints, transport, max_span_days=max_span_days)
 
+    def reset(self) -> None:
+        """Forget recorded requests; a slow one of an earlier test may still be logged later,
+        so `requests` also ignores whatever arrived before this moment."""
+        self.sandbox.state.recorder.reset()
+        self.since = time.monotonic()
+
     def requests(self, site: Site, path_part: str = "") -> list[RequestRecord]:
         records = self.sandbox.state.recorder.records(site.workspace.id)
-        return [r for r in records if path_part in r.path]
+        return [r for r in records if path_part in r.path and r.monotonic >= self.since]
 
 
 def _install(
@@ -204,7 +211,7 @@ def test_page_size_falls_back_to_200_when_1000_is_refused(
     harness: Harness, pro_entries: list[TimeEntry]
 ) -> None:
     site = harness.sites["pro"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site, server=harness.capped) as client:
         entries = list(client.detailed(_query(site)))
@@ -217,7 +224,7 @@ def test_page_size_falls_back_to_200_when_1000_is_refused(
 
 def test_expenses_are_read_to_the_end(harness: Harness) -> None:
     site = harness.sites["pro"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client:
         expenses = list(client.expenses(_query(site)))
@@ -228,7 +235,7 @@ def test_expenses_are_read_to_the_end(harness: Harness) -> None:
 
 def test_a_refused_long_range_is_split_into_months(harness: Harness) -> None:
     site = harness.sites["free"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client:
         entries = list(client.detailed(_query(site)))
@@ -245,7 +252,7 @@ def test_a_period_over_a_year_is_requested_year_by_year(
     harness: Harness, pro_entries: list[TimeEntry]
 ) -> None:
     site = harness.sites["pro"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
     two_years = DateRange(date(2024, 1, 1), date(2025, 12, 31))
 
     with harness.client(site) as client:
@@ -258,7 +265,7 @@ def test_a_period_over_a_year_is_requested_year_by_year(
 
 def test_weekly_report_is_requested_in_exact_seven_day_windows(harness: Harness) -> None:
     site = harness.sites["pro"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
     three_weeks = DateRange(date(2025, 1, 6), date(2025, 1, 24))  # 19 days
 
     with harness.client(site) as client:
@@ -287,7 +294,7 @@ def test_a_summary_longer_than_one_request_allows_is_refused_before_sending(
     harness: Harness,
 ) -> None:
     site = harness.sites["free"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with (
         harness.client(site, max_span_days=31) as client,
@@ -337,7 +344,7 @@ def test_listings_follow_last_page_across_pages(harness: Harness) -> None:
         for n in range(450):
             tag_id = f"{n:024x}"
             site.workspace.tags[tag_id] = Tag(tag_id, f"bulk tag {n}")
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client:
         tags = client.tags()
@@ -348,7 +355,7 @@ def test_listings_follow_last_page_across_pages(harness: Harness) -> None:
 
 def test_a_regional_workspace_is_called_on_its_own_hosts_only(harness: Harness) -> None:
     site = harness.sites["eu"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client:
         entries = list(client.detailed(_query(site)))
@@ -362,7 +369,7 @@ def test_a_regional_workspace_is_called_on_its_own_hosts_only(harness: Harness) 
 
 def test_a_subdomain_workspace_reads_reports_on_its_own_host(harness: Harness) -> None:
     site = harness.sites["acme"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client:
         entries = list(client.detailed(_query(site)))
@@ -501,7 +508,7 @@ def test_a_validation_error_carries_clockifys_message_and_is_not_retried(
     harness: Harness,
 ) -> None:
     site = harness.sites["faulty"]
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with harness.client(site) as client, pytest.raises(ClockifyRejectedRequest) as caught:
         client.weekly(_query(site, DateRange(date(2025, 1, 6), date(2025, 1, 12))), "CLIENT")
@@ -532,7 +539,7 @@ def test_a_rejected_token_reports_4017_once_and_is_not_retried(
         workspace_id=site.workspace.id, addon_id="x" * 24, owner_id=owner.id, urls=site.urls
     )
     rejected: list[str] = []
-    harness.sandbox.state.recorder.reset()
+    harness.reset()
 
     with (
         harness.client(site, token=forged, on_token_rejected=lambda: rejected.append("x")) as c,
