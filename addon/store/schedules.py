@@ -188,6 +188,35 @@ def _rowcount(result: object) -> int:
     return result.rowcount if isinstance(result, CursorResult) else 0
 
 
+def _insert_run(
+    session: Session,
+    schedule: Schedule,
+    due: date,
+    period: tuple[date, date],
+    **columns: object,
+) -> int | None:
+    """INSERT the `(schedule, due)` run unless it exists; its id when this statement made it.
+
+    The unique `(schedule_id, due)` row is the claim: whoever inserts it owns the run, on
+    SQLite and PostgreSQL alike, with no lock held between processes.
+    """
+    statement = (
+        _insert(session)(DeliveryRun)
+        .values(
+            workspace_id=schedule.workspace_id,
+            schedule_id=schedule.id,
+            due=due,
+            period_start=period[0],
+            period_end=period[1],
+            **columns,
+        )
+        .on_conflict_do_nothing(index_elements=["schedule_id", "due"])
+        .returning(DeliveryRun.id)
+    )
+    run_id: int | None = session.execute(statement).scalar_one_or_none()
+    return run_id
+
+
 def claim_run(
     session: Session,
     schedule: Schedule,
@@ -198,24 +227,17 @@ def claim_run(
     lease: timedelta,
 ) -> DeliveryRun | None:
     """Claim `(schedule, due)` for `owner`; the run if this INSERT created it, else None."""
-    statement = (
-        _insert(session)(DeliveryRun)
-        .values(
-            workspace_id=schedule.workspace_id,
-            schedule_id=schedule.id,
-            due=due,
-            period_start=period[0],
-            period_end=period[1],
-            state=DeliveryState.CLAIMED.value,
-            attempts=1,
-            lease_owner=owner,
-            lease_expires_at=now + lease,
-            claimed_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["schedule_id", "due"])
-        .returning(DeliveryRun.id)
+    run_id = _insert_run(
+        session,
+        schedule,
+        due,
+        period,
+        state=DeliveryState.CLAIMED.value,
+        attempts=1,
+        lease_owner=owner,
+        lease_expires_at=now + lease,
+        claimed_at=now,
     )
-    run_id = session.execute(statement).scalar_one_or_none()
     return None if run_id is None else session.get(DeliveryRun, run_id)
 
 
@@ -223,24 +245,18 @@ def record_skipped(
     session: Session, schedule: Schedule, due: date, period: tuple[date, date], now: datetime
 ) -> bool:
     """Record a run deliberately not sent (missed-run SKIP policy); False if it already exists."""
-    statement = (
-        _insert(session)(DeliveryRun)
-        .values(
-            workspace_id=schedule.workspace_id,
-            schedule_id=schedule.id,
-            due=due,
-            period_start=period[0],
-            period_end=period[1],
-            state=DeliveryState.SKIPPED.value,
-            attempts=0,
-            last_error="missed while no scheduler ran (policy: skip)",
-            claimed_at=now,
-            finished_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["schedule_id", "due"])
-        .returning(DeliveryRun.id)
+    run_id = _insert_run(
+        session,
+        schedule,
+        due,
+        period,
+        state=DeliveryState.SKIPPED.value,
+        attempts=0,
+        last_error="missed while no scheduler ran (policy: skip)",
+        claimed_at=now,
+        finished_at=now,
     )
-    return session.execute(statement).scalar_one_or_none() is not None
+    return run_id is not None
 
 
 def advance_last_due(session: Session, schedule_id: int, due: date) -> None:
