@@ -353,8 +353,17 @@ def test_listings_follow_last_page_across_pages(harness: Harness) -> None:
     assert len(harness.requests(site, "/tags")) == 3  # 200 + 200 + the rest
 
 
-def test_a_regional_workspace_is_called_on_its_own_hosts_only(harness: Harness) -> None:
-    site = harness.sites["eu"]
+@pytest.mark.parametrize(
+    ("name", "hosts"),
+    [
+        ("eu", {"/regions/euc1/report", "/regions/euc1/api"}),
+        ("acme", {"/subdomains/acme/report", "/regions/euc1/api"}),  # subdomain: reports only
+    ],
+)
+def test_regional_and_subdomain_workspaces_are_called_on_their_own_hosts_only(
+    harness: Harness, name: str, hosts: set[str]
+) -> None:
+    site = harness.sites[name]
     harness.reset()
 
     with harness.client(site) as client:
@@ -363,22 +372,7 @@ def test_a_regional_workspace_is_called_on_its_own_hosts_only(harness: Harness) 
 
     assert {e.id for e in entries} == _finished_in_sandbox(site.workspace)
     assert info.id == site.workspace.id
-    paths = [r.path for r in harness.requests(site)]
-    assert paths and all(p.startswith("/regions/euc1/") for p in paths)
-
-
-def test_a_subdomain_workspace_reads_reports_on_its_own_host(harness: Harness) -> None:
-    site = harness.sites["acme"]
-    harness.reset()
-
-    with harness.client(site) as client:
-        entries = list(client.detailed(_query(site)))
-        info = client.workspace()
-
-    assert {e.id for e in entries} == _finished_in_sandbox(site.workspace)
-    assert info.id == site.workspace.id
-    paths = {r.path.split("/v1/")[0] for r in harness.requests(site)}
-    assert paths == {"/subdomains/acme/report", "/regions/euc1/api"}
+    assert {r.path.split("/v1/")[0] for r in harness.requests(site)} == hosts
 
 
 # -- faults and retries --------------------------------------------------------------------------

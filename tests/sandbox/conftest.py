@@ -20,6 +20,7 @@ from flask import Flask, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.serving import make_server
 
+from addon.manifest import SCOPES
 from sandbox import SEED_WORKSPACE_ID, SandboxServer, TokenIssuer, generate_workspace
 from sandbox.data import Workspace
 
@@ -220,16 +221,7 @@ def verify(sandbox: SandboxServer) -> Any:
     return _verify
 
 
-READ_SCOPES = (
-    "REPORTS_READ",
-    "WORKSPACE_READ",
-    "USER_READ",
-    "CLIENT_READ",
-    "PROJECT_READ",
-    "TASK_READ",
-    "TAG_READ",
-    "EXPENSE_READ",
-)
+READ_SCOPES = SCOPES  # the add-on's own manifest scopes
 # A generated workspace with a fixed period, for reports whose numbers must not move.
 PERIOD = (date(2025, 1, 1), date(2025, 3, 31))
 
