@@ -28,6 +28,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from addon.clockify.errors import ClockifyError, ClockifyUnavailable
+from addon.clockify.retry import RetryPolicy
 from addon.connections import clockify_for
 from addon.delivery.content import Content, build_content
 from addon.delivery.spec import ScheduleSpec, spec_of
@@ -109,9 +110,10 @@ def tick(
     owner: str,
     sender: Sender,
     retry: MailRetry | None = None,
+    clockify_retry: RetryPolicy | None = None,
 ) -> TickReport:
     """Claim and deliver every due run; one schedule's failure never stops the others."""
-    job = _Tick(runtime, now, owner, sender, retry or MailRetry(), TickReport())
+    job = _Tick(runtime, now, owner, sender, retry or MailRetry(), TickReport(), clockify_retry)
     with runtime.sessions() as session:
         schedules = list(store.due_schedules(session))
     for schedule in schedules:
@@ -137,6 +139,7 @@ class _Tick:
     sender: Sender
     retry: MailRetry
     report: TickReport
+    clockify_retry: RetryPolicy | None = None
     started: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -248,7 +251,9 @@ class _Tick:
     def _deliver(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
         period = DateRange(run.period_start, run.period_end)
         try:
-            with clockify_for(self.runtime, schedule.workspace_id) as client:
+            with clockify_for(
+                self.runtime, schedule.workspace_id, retry=self.clockify_retry
+            ) as client:
                 content = build_content(client, spec, period, run.due)
         except ClockifyUnavailable as exc:  # Clockify is down or busy: retry after the lease
             self._give_up_for_now(run, f"{exc.code}: {exc}")

@@ -386,3 +386,33 @@ def test_the_scheduler_inside_the_web_app_delivers_a_due_run(
         app.extensions["addon"].engine.dispose()
 
     assert [str(m["Subject"]).split(":")[0] for m in outbox.messages] == ["In web"]
+
+
+def test_a_clockify_outage_keeps_the_run_claimed_and_a_later_tick_sends_it(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox, site: Site
+) -> None:
+    from addon.clockify.retry import RetryPolicy
+    from sandbox.faults import Fault, FaultKind
+
+    _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+    impatient = RetryPolicy(deadline=0.3, backoff_base=0.01, backoff_max=0.02)
+    faults = site.sandbox.state.faults
+    faults.inject(site.workspace.id, Fault(FaultKind.ERROR, status=503, count=10_000))
+    try:
+        down = tick(
+            runtime, now=AFTER_DUE, owner="a", sender=sender, retry=FAST, clockify_retry=impatient
+        )
+    finally:
+        faults.clear(site.workspace.id)
+
+    assert down.failed == [] and len(down.retrying) == 1
+    [run_id] = down.retrying
+    assert _run(runtime, run_id).state == "claimed"
+    assert "clockify_unavailable" in str(_run(runtime, run_id).last_error)
+    assert outbox.messages == []
+
+    after_lease = AFTER_DUE + timedelta(seconds=runtime.settings.delivery_lease_seconds + 1)
+    back = _tick(runtime, sender, after_lease, owner="b")
+
+    assert back.sent == [run_id]
+    assert len(outbox.messages) == 1
