@@ -13,7 +13,10 @@ a reset never sees an installation id twice.
 A workspace's Clockify data (catalog, rates, entries, expenses) lives on `Workspace`
 (`sandbox/data.py`); `sandbox/generator.py` makes it. Next to the data sit the knobs tests turn
 per workspace: programmed faults, the response shape, the rate limit and the request log.
-`reset()` puts all of them back to their defaults.
+Two more are sandbox-wide: `user_token_seconds`, the lifetime of the user tokens the shell
+mints (Clockify's 30 minutes unless a test wants expiry sooner), and `token_refreshes`, how many
+user tokens the shell handed out through `refreshAddonToken`. `reset()` puts all of them back
+to their defaults.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from sandbox.limiter import WorkspaceLimiter
 from sandbox.manifests import PLANS, AddonManifest
 from sandbox.recorder import RequestRecorder
 from sandbox.shapes import OFFICIAL, ShapeMode
+from sandbox.tokens import USER_TOKEN_LIFETIME_SECONDS
 
 __all__ = [
+    "MAX_USER_TOKEN_SECONDS",
     "SEED_WORKSPACE_ID",
     "Delivery",
     "Installation",
@@ -47,6 +52,10 @@ __all__ = [
     "Workspace",
     "object_id",
 ]
+
+
+# A day: longer than Clockify's 30 minutes is allowed, past that it is surely a typo.
+MAX_USER_TOKEN_SECONDS = 24 * 60 * 60
 
 
 class InstallationStatus(StrEnum):
@@ -121,6 +130,8 @@ class SandboxState:
         self.limiter = WorkspaceLimiter()
         self.recorder = RequestRecorder()
         self.shapes: dict[str, ShapeMode] = {}
+        self.user_token_seconds = USER_TOKEN_LIFETIME_SECONDS
+        self.token_refreshes = 0
         self._ids = itertools.count(1)
         self.seed()
 
@@ -145,6 +156,8 @@ class SandboxState:
             self.faults.clear()
             self.limiter.reset()
             self.recorder.reset()
+            self.user_token_seconds = USER_TOKEN_LIFETIME_SECONDS
+            self.token_refreshes = 0
             self.seed()
 
     def shape(self, workspace_id: str) -> ShapeMode:
@@ -155,6 +168,22 @@ class SandboxState:
     def set_shape(self, workspace_id: str, shape: ShapeMode) -> None:
         with self.lock:
             self.shapes[workspace_id] = shape
+
+    def set_user_token_seconds(self, seconds: int) -> None:
+        """Make every user token minted from now on expire `seconds` after it is issued."""
+        if not 1 <= seconds <= MAX_USER_TOKEN_SECONDS:
+            raise ValueError(
+                f"the user token lifetime must be 1 to {MAX_USER_TOKEN_SECONDS} seconds,"
+                f" not {seconds}"
+            )
+        with self.lock:
+            self.user_token_seconds = seconds
+
+    def count_token_refresh(self) -> int:
+        """Note one user token handed out through `refreshAddonToken`; returns the new count."""
+        with self.lock:
+            self.token_refreshes += 1
+            return self.token_refreshes
 
     def add_workspace(
         self,

@@ -6,8 +6,9 @@ to disk, so no private key can end up in a commit. The add-on under test is conf
 
 Claim sets follow Clockify's add-on documentation (see shared `addon-platform.md` §3):
 installation and user tokens carry `backendUrl`/`reportsUrl`/`locationsUrl`/`screenshotsUrl`,
-`workspaceId`, `user` and `addonId`; user tokens add `language`, `theme`, `workspaceRole` and a
-30-minute `exp`; webhook and lifecycle tokens carry the reduced set.
+`workspaceId`, `user` and `addonId`; user tokens add `language`, `theme`, `workspaceRole` and an
+`exp` 30 minutes after `iat` (Clockify's lifetime; tests may ask for less, see
+`SandboxState.user_token_seconds`); webhook and lifecycle tokens carry the reduced set.
 """
 
 from __future__ import annotations
@@ -151,9 +152,16 @@ class TokenIssuer:
         role: str = "OWNER",
         language: str = "EN",
         theme: str = "DEFAULT",
+        lifetime: int = USER_TOKEN_LIFETIME_SECONDS,
         now: float | None = None,
     ) -> str:
-        """The 30-minute token Clockify appends as `auth_token` to component iframe URLs."""
+        """The token Clockify appends as `auth_token` to component iframe URLs.
+
+        It expires `lifetime` seconds after it is issued: 30 minutes in Clockify, shorter only
+        when a test wants to see an add-on cope with expiry.
+        """
+        if lifetime <= 0:
+            raise ValueError(f"lifetime must be a positive number of seconds, not {lifetime}")
         claims = self._base(workspace_id, addon_id, now)
         claims.update(urls.as_claims())
         claims.update(
@@ -162,7 +170,7 @@ class TokenIssuer:
                 "workspaceRole": role,
                 "language": language,
                 "theme": theme,
-                "exp": claims["iat"] + USER_TOKEN_LIFETIME_SECONDS,
+                "exp": claims["iat"] + lifetime,
             }
         )
         return self.sign(claims)

@@ -13,9 +13,16 @@
     PUT    /sandbox/workspaces/<ws>/rate-limit   the same fields (each optional)
     GET    /sandbox/requests?workspace=<ws>      {"requests": [...], "busiestSecond": n}
     DELETE /sandbox/requests                     forget the log                             -> 204
+    GET    /sandbox/user-tokens                  {"lifetimeSeconds", "refreshes"}
+    PUT    /sandbox/user-tokens                  {"lifetimeSeconds": n}, 1 to 86400
+
+`user-tokens`: `lifetimeSeconds` is how long the user tokens the shell mints live (page views and
+`refreshAddonToken` alike; Clockify's 1800 by default), `refreshes` how many the shell handed
+out through `refreshAddonToken` since the last reset.
 
 In-process tests can use the same objects directly: `state.faults`, `state.set_shape`,
-`state.limiter`, `state.recorder`, `generate_workspace(state, ...)`.
+`state.limiter`, `state.recorder`, `state.set_user_token_seconds`, `state.token_refreshes`,
+`generate_workspace(state, ...)`.
 """
 
 from __future__ import annotations
@@ -180,6 +187,29 @@ def requests_log() -> ResponseReturnValue:
 def clear_requests() -> ResponseReturnValue:
     context().state.recorder.reset()
     return "", 204
+
+
+@bp.get("/user-tokens")
+def get_user_tokens() -> ResponseReturnValue:
+    return _user_tokens_json()
+
+
+@bp.put("/user-tokens")
+def set_user_tokens() -> ResponseReturnValue:
+    seconds = _object().get("lifetimeSeconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise SandboxError("lifetimeSeconds must be a whole number of seconds")
+    try:
+        context().state.set_user_token_seconds(seconds)
+    except ValueError as exc:
+        raise SandboxError(str(exc)) from None
+    return _user_tokens_json()
+
+
+def _user_tokens_json() -> dict[str, Any]:
+    state = context().state
+    with state.lock:
+        return {"lifetimeSeconds": state.user_token_seconds, "refreshes": state.token_refreshes}
 
 
 def _faults(workspace_id: str) -> dict[str, Any]:
