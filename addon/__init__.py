@@ -62,12 +62,22 @@ def create_app(
     register_error_handlers(app)
     _register_request_hooks(app, settings)
 
-    from addon.web import api_schedules, health, lifecycle, manifest, openapi, session, sidebar
+    from addon.web import (
+        api_reports,
+        api_schedules,
+        health,
+        lifecycle,
+        manifest,
+        openapi,
+        session,
+        sidebar,
+    )
 
     for blueprint in (health.bp, manifest.bp, lifecycle.bp, sidebar.bp):
         app.register_blueprint(blueprint)
     session.init_app(app, settings)
     app.register_blueprint(api_schedules.bp)
+    api_reports.init_app(app)
     app.register_blueprint(openapi.bp)
     if settings.scheduler_in_web:
         _start_scheduler(app)

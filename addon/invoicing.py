@@ -8,7 +8,8 @@ anywhere rolls all of it back, so numbers stay unique and gap-free.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ from addon.reports.snapshot import invoice_from_json, invoice_to_json
 from addon.reports.terms import InvoiceTerms
 from addon.store import invoices as store
 
-__all__ = ["issue_invoice", "load_invoice"]
+__all__ = ["issue_draft", "issue_invoice", "load_invoice"]
 
 
 def issue_invoice(
@@ -55,19 +56,57 @@ def issue_invoice(
         bill_to=bill_to,
         period=period,
     )
+    _store(session, workspace_id, invoice, sequence, scope, now)
+    return invoice
+
+
+def issue_draft(
+    session: Session,
+    *,
+    workspace_id: str,
+    draft: Invoice,
+    numbering: NumberingSettings,
+    issue_date: date,
+    now: datetime,
+) -> Invoice:
+    """Issue a draft the admin previewed: the same lines and totals, a number, today's dates.
+
+    Issuing what was shown (rather than fetching again) is what makes the number the admin sees
+    attached to exactly the amounts they checked. The caller commits.
+    """
+    scope = counter_scope(numbering, issue_date, draft.client.id)
+    sequence = next_sequence(numbering, store.lock_sequence(session, workspace_id, scope))
+    number = format_invoice_number(numbering, sequence, issue_date, client_code(draft.client.name))
+    invoice = replace(
+        draft,
+        number=number,
+        issue_date=issue_date,
+        due_date=issue_date + timedelta(days=draft.terms.due_days),
+    )
+    _store(session, workspace_id, invoice, sequence, scope, now)
+    return invoice
+
+
+def _store(
+    session: Session,
+    workspace_id: str,
+    invoice: Invoice,
+    sequence: int,
+    scope: str,
+    now: datetime,
+) -> None:
     store.save_issued_invoice(
         session,
         workspace_id=workspace_id,
-        number=number,
-        client_id=batch.client.id,
+        number=invoice.number,
+        client_id=invoice.client.id,
         currency=invoice.currency,
-        issue_date=issue_date,
+        issue_date=invoice.issue_date,
         total_minor=invoice.total.minor,
         snapshot=invoice_to_json(invoice),
         issued_at=now,
     )
     store.set_sequence(session, workspace_id, scope, sequence)
-    return invoice
 
 
 def load_invoice(session: Session, workspace_id: str, number: str) -> Invoice | None:

@@ -115,6 +115,12 @@ class Settings:
     scheduler_tick_seconds: float = 15.0
     delivery_lease_seconds: int = 300
     missed_runs: MissedRuns = MissedRuns.SEND
+    # Sidebar reports run in background threads of the web process that took the request (at
+    # most `report_workers` at once per process); an identical finished report is served again
+    # for `report_cache_seconds`, and finished jobs are forgotten after `report_keep_seconds`.
+    report_workers: int = 4
+    report_cache_seconds: int = 300
+    report_keep_seconds: int = 86_400
 
     def __post_init__(self) -> None:
         _check_url("ADDON_PUBLIC_URL", self.public_url)
@@ -157,6 +163,12 @@ class Settings:
             raise ConfigurationError("ADDON_SCHEDULER_TICK_SECONDS must be between 1 and 3600")
         if not 30 <= self.delivery_lease_seconds <= 86_400:
             raise ConfigurationError("ADDON_DELIVERY_LEASE_SECONDS must be between 30 and 86400")
+        if not 1 <= self.report_workers <= 64:
+            raise ConfigurationError("ADDON_REPORT_WORKERS must be between 1 and 64")
+        if not 0 <= self.report_cache_seconds <= 86_400:
+            raise ConfigurationError("ADDON_REPORT_CACHE_SECONDS must be between 0 and 86400")
+        if not 600 <= self.report_keep_seconds <= 90 * 86_400:
+            raise ConfigurationError("ADDON_REPORT_KEEP_SECONDS must be between 600 and 7776000")
         if self.env is Environment.PRODUCTION:
             if not self.encryption_keys:
                 raise ConfigurationError("ADDON_ENCRYPTION_KEYS is required in production")
@@ -224,6 +236,9 @@ class Settings:
         maybe_set("scheduler_tick_seconds", "ADDON_SCHEDULER_TICK_SECONDS", _float)
         maybe_set("delivery_lease_seconds", "ADDON_DELIVERY_LEASE_SECONDS", _int)
         maybe_set("missed_runs", "ADDON_MISSED_RUNS", _enum(MissedRuns, "ADDON_MISSED_RUNS"))
+        maybe_set("report_workers", "ADDON_REPORT_WORKERS", _int)
+        maybe_set("report_cache_seconds", "ADDON_REPORT_CACHE_SECONDS", _int)
+        maybe_set("report_keep_seconds", "ADDON_REPORT_KEEP_SECONDS", _int)
         unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
         if unknown:
             raise ConfigurationError(f"unknown setting {unknown[0]} (check for a typo)")
@@ -258,6 +273,9 @@ KNOWN_VARIABLES = frozenset(
         "ADDON_SCHEDULER_TICK_SECONDS",
         "ADDON_DELIVERY_LEASE_SECONDS",
         "ADDON_MISSED_RUNS",
+        "ADDON_REPORT_WORKERS",
+        "ADDON_REPORT_CACHE_SECONDS",
+        "ADDON_REPORT_KEEP_SECONDS",
     }
 )
 

@@ -1,10 +1,11 @@
-"""Invoice snapshots: a frozen `Invoice` to JSON and back, equal to the original.
+"""Invoice and summary snapshots: a frozen `Invoice` or `Summary` to JSON and back, equal to it.
 
 An issued invoice is stored as this snapshot and every later rendering is built from it, so
 rate or entry changes in Clockify can never alter an issued invoice. The codec is driven by the
 dataclass type hints, so a new field is covered without editing this module. Decimals travel as
 strings, dates as ISO strings, enums by value, and members of a union of dataclasses (a discount)
-carry a `"type"` tag. Nothing passes through a float.
+carry a `"type"` tag. Nothing passes through a float. Summaries use the same codec so a report
+built in the background can be stored and rendered again, in any format, by any process.
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from addon.reports.errors import InvalidSnapshot
-from addon.reports.model import Invoice
+from addon.reports.model import Invoice, Summary
 
-__all__ = ["SNAPSHOT_SCHEMA", "invoice_from_json", "invoice_to_json"]
+__all__ = [
+    "SNAPSHOT_SCHEMA",
+    "invoice_from_json",
+    "invoice_to_json",
+    "summary_from_json",
+    "summary_to_json",
+]
 
 SNAPSHOT_SCHEMA = 1
 
@@ -35,13 +42,30 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
 
 def invoice_from_json(data: Mapping[str, Any]) -> Invoice:
     """The `Invoice` a snapshot holds; `InvalidSnapshot` names the first bad field."""
+    value = _decode(Invoice, _body(data), "invoice")
+    assert isinstance(value, Invoice)  # noqa: S101  # decoding Invoice yields an Invoice
+    return value
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """A JSON-safe document of `summary`, versioned like invoice snapshots."""
+    encoded = _encode(summary)
+    assert isinstance(encoded, dict)  # noqa: S101  # a dataclass always encodes to an object
+    return {"schema": SNAPSHOT_SCHEMA, **encoded}
+
+
+def summary_from_json(data: Mapping[str, Any]) -> Summary:
+    """The `Summary` a snapshot holds; `InvalidSnapshot` names the first bad field."""
+    value = _decode(Summary, _body(data), "summary")
+    assert isinstance(value, Summary)  # noqa: S101  # decoding Summary yields a Summary
+    return value
+
+
+def _body(data: Mapping[str, Any]) -> dict[str, Any]:
     schema = data.get("schema") if isinstance(data, Mapping) else None
     if type(schema) is not int or schema != SNAPSHOT_SCHEMA:
         raise InvalidSnapshot(f"snapshot schema must be {SNAPSHOT_SCHEMA}")
-    body = {k: v for k, v in data.items() if k != "schema"}
-    value = _decode(Invoice, body, "invoice")
-    assert isinstance(value, Invoice)  # noqa: S101  # decoding Invoice yields an Invoice
-    return value
+    return {k: v for k, v in data.items() if k != "schema"}
 
 
 def _encode(value: Any) -> Any:

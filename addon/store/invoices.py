@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from addon.store.models import InvoiceSequence, IssuedInvoice
 
-__all__ = ["find_issued_invoice", "lock_sequence", "save_issued_invoice", "set_sequence"]
+__all__ = [
+    "find_issued_invoice",
+    "list_issued_invoices",
+    "lock_sequence",
+    "save_issued_invoice",
+    "set_sequence",
+]
 
 
 def lock_sequence(session: Session, workspace_id: str, scope_key: str) -> int | None:
@@ -80,3 +86,15 @@ def find_issued_invoice(session: Session, workspace_id: str, number: str) -> Iss
         .where(IssuedInvoice.workspace_id == workspace_id)
         .where(IssuedInvoice.number == number)
     ).one_or_none()
+
+
+def list_issued_invoices(session: Session, workspace_id: str, limit: int) -> list[IssuedInvoice]:
+    """The workspace's issued invoices, newest first."""
+    return list(
+        session.scalars(
+            select(IssuedInvoice)
+            .where(IssuedInvoice.workspace_id == workspace_id)
+            .order_by(IssuedInvoice.issued_at.desc(), IssuedInvoice.id.desc())
+            .limit(limit)
+        )
+    )

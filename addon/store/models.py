@@ -38,6 +38,7 @@ __all__ = [
     "IssuedInvoice",
     "RateLimitState",
     "RemovedInstallation",
+    "ReportJob",
     "Schedule",
     "WebhookSubscription",
 ]
@@ -250,3 +251,42 @@ class DeliveryRun(Base):
 
     def __repr__(self) -> str:
         return f"DeliveryRun(id={self.id!r}, schedule_id={self.schedule_id!r}, due={self.due!r})"
+
+
+class ReportJob(Base):
+    """One report the sidebar asked for: built in the background, polled, then downloaded.
+
+    Why a table and not process memory: under gunicorn the poll and the download may reach any
+    worker or replica, and the result must outlive the thread that built it. `request` is the
+    validated request (`addon.jobs.request.ReportRequest.to_json`), `cache_key` its digest, so an
+    identical finished report is served again without calling Clockify. `heartbeat_at` moves
+    while the builder works; a running job whose heartbeat stopped (its process died) is shown
+    as failed rather than running forever. `result` is the built report (a snapshot) plus what
+    the page shows; issuing an invoice from a draft records the number in it, under a row lock,
+    so a draft is issued at most once.
+    """
+
+    __tablename__ = "report_job"
+    __table_args__ = (Index(None, "workspace_id", "cache_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(_ID))
+    user_id: Mapped[str] = mapped_column(String(_ID))
+    kind: Mapped[str] = mapped_column(String(16))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    cache_key: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"ReportJob(id={self.id!r}, workspace_id={self.workspace_id!r}, state={self.state!r})"
+        )

@@ -28,7 +28,7 @@ from addon.store.models import DeliveryRun, DeliveryState, Schedule
 from addon.web.requests import json_object
 from addon.web.session import current_session, guard_api
 
-__all__ = ["NotFound", "bp", "delivery_json", "schedule_json"]
+__all__ = ["NotFound", "bp", "delivery_json", "schedule_json", "spec_from_body"]
 
 bp = Blueprint("api_schedules", __name__, url_prefix="/api")
 guard_api(bp)
@@ -121,7 +121,7 @@ def _local(at: datetime, zone: str) -> str:
     return at.astimezone(ZoneInfo(zone)).isoformat()
 
 
-def _spec(body: dict[str, Any]) -> ScheduleSpec:
+def spec_from_body(body: dict[str, Any]) -> ScheduleSpec:
     unknown = sorted(set(body) - INPUT_FIELDS - READ_ONLY_FIELDS)
     if unknown:
         name = unknown[0][:60]
@@ -165,7 +165,7 @@ def list_schedules() -> ResponseReturnValue:
 @bp.post("/schedules")
 def create_schedule() -> ResponseReturnValue:
     rt, session = runtime(), current_session()
-    spec = _spec(json_object(request))
+    spec = spec_from_body(json_object(request))
     with rt.sessions.begin() as db:
         row = save_schedule(
             db, session.workspace_id, spec, created_by=session.user_id, now=rt.now()
@@ -187,7 +187,7 @@ def replace_schedule(schedule_id: int) -> ResponseReturnValue:
     body = json_object(request)
     with rt.sessions.begin() as db:
         row = _one(db, session.workspace_id, schedule_id)  # 404 before 422: existence first
-        row = change_schedule(db, row, _spec(body), now=rt.now())
+        row = change_schedule(db, row, spec_from_body(body), now=rt.now())
         return schedule_json(row, rt.now())
 
 

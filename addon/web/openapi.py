@@ -20,6 +20,7 @@ from addon.reports.model import GroupBy
 from addon.reports.periods import Weekday
 from addon.schedules import Coverage, Frequency
 from addon.store.models import DeliveryState
+from addon.web.openapi_reports import REPORT_SCHEMAS, report_paths
 
 __all__ = ["bp", "document"]
 
@@ -49,7 +50,7 @@ _ERRORS: Final = {
     "401": _json(_ref("Error"), "No, forged or expired session (`session_expired`)"),
     "403": _json(_ref("Error"), "Not an owner or admin, or a foreign Origin"),
     "404": _json(_ref("Error"), "No such schedule or run in the session's workspace"),
-    "415": _json(_ref("Error"), "A state change without Content-Type: application/json"),
+    "415": _json(_ref("Error"), "A state change whose body is not Content-Type: application/json"),
 }
 _INVALID: Final = {"422": _json(_ref("Error"), "Invalid schedule; `field` names the input")}
 _ID_PARAM: Final = {
@@ -72,9 +73,26 @@ _FILTERS: Final = {
     },
 }
 _ADDRESSES: Final = {"type": "array", "items": {"type": "string"}}
+_READ_ONLY: Final = {
+    "id": {"type": "integer", "readOnly": True},
+    "paused": {"type": "boolean", "readOnly": True},
+    "created_at": {"type": "string", "format": "date-time", "readOnly": True},
+    "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
+    "next_send": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "readOnly": True,
+        "description": "In the schedule's zone; null while paused",
+    },
+}
 _SCHEDULE_INPUT: Final = {
     "type": "object",
+    "description": (
+        "An unknown field answers 422; a Schedule's read-only fields are accepted and "
+        "ignored, so a schedule that was read can be sent back"
+    ),
     "required": ["name", "frequency", "hour", "zone", "recipients"],
+    "additionalProperties": False,
     "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "kind": _enum(ReportKind),
@@ -102,27 +120,11 @@ _SCHEDULE_INPUT: Final = {
         "subject_template": {"type": "string", "maxLength": 500},
         "body_template": {"type": "string", "maxLength": 10000},
         "skip_when_empty": {"type": "boolean"},
+        **_READ_ONLY,
     },
 }
 _SCHEDULE: Final = {
-    "allOf": [
-        _ref("ScheduleInput"),
-        {
-            "type": "object",
-            "required": ["id", "paused", "created_at", "updated_at", "next_send"],
-            "properties": {
-                "id": {"type": "integer"},
-                "paused": {"type": "boolean"},
-                "created_at": {"type": "string", "format": "date-time"},
-                "updated_at": {"type": "string", "format": "date-time"},
-                "next_send": {
-                    "type": ["string", "null"],
-                    "format": "date-time",
-                    "description": "In the schedule's zone; null while paused",
-                },
-            },
-        },
-    ]
+    "allOf": [_ref("ScheduleInput"), {"type": "object", "required": list(_READ_ONLY)}]
 }
 _DELIVERY: Final = {
     "type": "object",
@@ -292,13 +294,14 @@ def document() -> dict[str, Any]:
             "title": "Reports & Invoices sidebar API",
             "version": "1",
             "description": (
-                "Called by the sidebar page with the session it was rendered with. Every state "
-                "change needs Content-Type: application/json; owners and admins only."
+                "Called by the sidebar page with the session it was rendered with. A state "
+                "change with a body needs Content-Type: application/json (one without a body "
+                "sends no Content-Type); owners and admins only."
             ),
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"session": []}],
-        "paths": paths,
+        "paths": {**paths, **report_paths()},
         "components": {
             "securitySchemes": {
                 "session": {
@@ -307,7 +310,7 @@ def document() -> dict[str, Any]:
                     "description": "The sidebar session (15 minutes), never a Clockify token",
                 }
             },
-            "schemas": copy.deepcopy(_SCHEMAS),
+            "schemas": copy.deepcopy({**_SCHEMAS, **REPORT_SCHEMAS}),
         },
     }
 

@@ -12,7 +12,7 @@ from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.runtime import Runtime
 from addon.schedules import Cadence
-from addon.store import invoices, schedules
+from addon.store import invoices, jobs, schedules
 from addon.store.db import Base
 from addon.store.repositories import workspace_tables
 from tests.clockify import ClockifyActions
@@ -67,6 +67,15 @@ def test_every_table_with_workspace_data_is_purged(
             )
             row = save_schedule(session, workspace_id, _spec(), created_by=None, now=_NOW)
             schedules.claim_run(session, row, date(2026, 11, 23), _PERIOD, "me", _NOW, _LEASE)
+            jobs.create_job(
+                session,
+                workspace_id=workspace_id,
+                user_id="u1",
+                kind="summary",
+                request={},
+                cache_key="k",
+                now=_NOW,
+            )
     before = _counts(runtime, neighbour.workspace_id)
 
     clockify.uninstall()

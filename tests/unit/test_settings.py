@@ -56,6 +56,9 @@ def test_every_variable_is_read_and_coerced() -> None:
         "ADDON_SCHEDULER_TICK_SECONDS": "30",
         "ADDON_DELIVERY_LEASE_SECONDS": "600",
         "ADDON_MISSED_RUNS": "skip",
+        "ADDON_REPORT_WORKERS": "8",
+        "ADDON_REPORT_CACHE_SECONDS": "0",
+        "ADDON_REPORT_KEEP_SECONDS": "3600",
     }
     assert set(environ) == KNOWN_VARIABLES
 
@@ -83,6 +86,8 @@ def test_every_variable_is_read_and_coerced() -> None:
     assert settings.scheduler_in_web is True
     assert (settings.scheduler_tick_seconds, settings.delivery_lease_seconds) == (30.0, 600)
     assert settings.missed_runs is MissedRuns.SKIP
+    assert (settings.report_workers, settings.report_cache_seconds) == (8, 0)
+    assert settings.report_keep_seconds == 3600
 
 
 def test_every_settings_field_has_exactly_one_variable() -> None:
@@ -105,6 +110,9 @@ def test_every_settings_field_has_exactly_one_variable() -> None:
         ("ADDON_TOKEN_LEEWAY_SECONDS", "soon"),
         ("ADDON_TOKEN_LEEWAY_SECONDS", "3600"),
         ("ADDON_MAX_BODY_BYTES", "12"),
+        ("ADDON_REPORT_WORKERS", "0"),
+        ("ADDON_REPORT_CACHE_SECONDS", "-1"),
+        ("ADDON_REPORT_KEEP_SECONDS", "10"),
         ("ADDON_LOG_LEVEL", "loud"),
         ("ADDON_LOG_FORMAT", "xml"),
         ("ADDON_DATABSE_URL", "sqlite://"),

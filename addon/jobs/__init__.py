@@ -1,0 +1,1 @@
+"""Background report jobs for the sidebar: validated requests, a thread pool, stored results."""

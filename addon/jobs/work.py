@@ -1,0 +1,157 @@
+"""What a report job does: fetch from Clockify, build with the engine, keep what the page needs.
+
+The stored result holds the built report as a snapshot (`addon.reports.snapshot`), so downloads
+in every format are rendered later, by any process, from exactly what the preview showed; and
+the preview (an HTML fragment) plus formatted totals, so polling costs one row read. Nothing in
+a result is a secret: entries' descriptions and names are the workspace's own data, shown to
+its admins only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from addon.connections import clockify_for
+from addon.delivery.spec import ReportKind
+from addon.jobs.executor import JobContext
+from addon.jobs.request import ReportRequest
+from addon.render.html import render_invoice_html, render_summary_html
+from addon.render.i18n import Formatter
+from addon.reporting import fetch_invoice_drafts, fetch_summary
+from addon.reports.model import Invoice, Summary, Totals
+from addon.reports.money import Money
+from addon.reports.snapshot import invoice_to_json, summary_to_json
+from addon.reports.terms import InvoiceTerms, PercentDiscount
+from addon.workspace_settings import WorkspaceDefaults
+
+__all__ = ["build_report", "invoice_key", "invoice_terms", "period_label", "totals_json"]
+
+
+def invoice_key(invoice: Invoice) -> str:
+    """A draft's key within its job: one draft per client and currency."""
+    return f"{invoice.client.id}:{invoice.currency}"
+
+
+def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
+    """The sidebar's choices over the workspace's invoice settings."""
+    options = request.invoice
+    discount = options.discount_percent
+    return InvoiceTerms(
+        grouping=options.grouping or defaults.grouping,
+        time_rounding=defaults.rounding,
+        discount=PercentDiscount(discount) if discount else None,
+        taxes=defaults.taxes(options.tax_percent, options.second_tax_percent),
+        due_days=defaults.due_days if options.due_days is None else options.due_days,
+        notes=options.notes,
+        zone=request.zone,
+    )
+
+
+def _money(amount: Money) -> dict[str, Any]:
+    return {"currency": amount.currency, "minor": amount.minor}
+
+
+def totals_json(totals: Totals, fmt: Formatter) -> dict[str, Any]:
+    return {
+        "duration": totals.duration,
+        "billable_duration": totals.billable_duration,
+        "entries": totals.entries,
+        "amounts": [_money(a) for a in totals.amounts],
+        "formatted": {
+            "duration": fmt.duration(totals.duration),
+            "billable_duration": fmt.duration(totals.billable_duration),
+            "amounts": [fmt.money(a) for a in totals.amounts],
+        },
+    }
+
+
+def period_label(request: ReportRequest, fmt: Formatter) -> str:
+    return f"{fmt.date(request.period.start)} \u2013 {fmt.date(request.period.end)}"
+
+
+def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> dict[str, Any]:
+    html = render_summary_html(
+        summary, fmt, title=fmt.label("summary"), period_label=period_label(request, fmt)
+    )
+    return {
+        "html": html,
+        "totals": totals_json(summary.totals, fmt),
+        "invoices": [],
+        "summary": summary_to_json(summary),
+    }
+
+
+def invoice_json(invoice: Invoice, fmt: Formatter) -> dict[str, Any]:
+    return {
+        "key": invoice_key(invoice),
+        "number": invoice.number,
+        "client": {"id": invoice.client.id, "name": invoice.client.name},
+        "currency": invoice.currency,
+        "total": _money(invoice.total),
+        "total_formatted": fmt.money(invoice.total),
+        "lines": len(invoice.lines),
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat(),
+    }
+
+
+def _invoices_result(
+    drafts: tuple[Invoice, ...], request: ReportRequest, fmt: Formatter
+) -> dict[str, Any]:
+    seconds = sum(d.actual_seconds for d in drafts)
+    billed = sum(d.billed_seconds for d in drafts)
+    by_currency: dict[str, int] = {}
+    for draft in drafts:
+        by_currency[draft.currency] = by_currency.get(draft.currency, 0) + draft.total.minor
+    amounts = tuple(Money(minor, code) for code, minor in sorted(by_currency.items()))
+    entries = len({entry for d in drafts for line in d.lines for entry in line.entry_ids})
+    totals = Totals(seconds, billed, entries, amounts)
+    html = "".join(
+        f'<section class="draft" data-key="{escape(invoice_key(d))}">'
+        f"{render_invoice_html(d, fmt)}</section>"
+        for d in drafts
+    )
+    if not drafts:
+        html = f'<p class="empty">{fmt.label("no_data")}</p>'
+    return {
+        "html": html,
+        "totals": totals_json(totals, fmt),
+        "invoices": [
+            {**invoice_json(d, fmt), "issued_number": None, "snapshot": invoice_to_json(d)}
+            for d in drafts
+        ],
+        "summary": None,
+    }
+
+
+def build_report(
+    context: JobContext, workspace_id: str, request: ReportRequest, defaults: WorkspaceDefaults
+) -> dict[str, Any]:
+    """Fetch and build `request` for `workspace_id`; raises Clockify and report errors."""
+    fmt = Formatter(request.locale, request.durations)
+    query = request.filters.query(request.period, request.zone)
+    with clockify_for(context.runtime, workspace_id) as client:
+        context.pages = lambda: client.transport.stats.requests
+        if request.kind is ReportKind.SUMMARY:
+            summary = fetch_summary(
+                client,
+                query,
+                request.groups,
+                week_start=request.week_start,
+                progress=context.progress,
+            )
+            context.progress("rendering", summary.totals.entries, force=True)
+            return _summary_result(summary, request, fmt)
+        today = datetime.now(ZoneInfo(request.zone)).date()
+        drafts = fetch_invoice_drafts(
+            client,
+            query,
+            terms=invoice_terms(request, defaults),
+            issue_date=today,
+            progress=context.progress,
+        )
+        context.progress("rendering", len(drafts), force=True)
+        return _invoices_result(drafts, request, fmt)

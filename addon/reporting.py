@@ -1,0 +1,101 @@
+"""The report use cases both the sidebar and the scheduler run: fetch, then build with the engine.
+
+Data flows one way: the Clockify client yields entries, the pure engine (`addon.reports`) turns
+them into a `Summary` or draft `Invoice`s. `progress(stage, count)` is called as entries and
+expenses arrive, so a background job can tell the page how far it got; it must be cheap (the
+job throttles its own writes).
+
+Drafts are numbered `DRAFT-1`, `DRAFT-2`, ...: a number of the gap-free sequence is only taken
+when an admin issues one (`addon.invoicing`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import TypeVar
+
+from addon.clockify.client import ClockifyClient
+from addon.clockify.directory import ClientInfo
+from addon.clockify.queries import ReportFilter
+from addon.reports.aggregate import build_summary
+from addon.reports.invoice import build_invoice, plan_invoices
+from addon.reports.model import GroupBy, Invoice, Party, Summary
+from addon.reports.periods import Weekday
+from addon.reports.terms import InvoiceTerms
+
+__all__ = ["Progress", "fetch_invoice_drafts", "fetch_summary"]
+
+Progress = Callable[[str, int], None]
+T = TypeVar("T")
+
+
+def _ignore(stage: str, count: int) -> None:
+    """The default progress sink: nobody is watching."""
+
+
+def _counted(items: Iterable[T], stage: str, progress: Progress) -> Iterator[T]:
+    count = 0
+    for item in items:
+        count += 1
+        if count % 100 == 0:
+            progress(stage, count)
+        yield item
+    progress(stage, count)
+
+
+def fetch_summary(
+    client: ClockifyClient,
+    query: ReportFilter,
+    groups: Sequence[GroupBy],
+    *,
+    week_start: Weekday,
+    progress: Progress = _ignore,
+) -> Summary:
+    """The period's summary, built by our engine from the detailed report (exact money)."""
+    progress("entries", 0)
+    entries = _counted(client.detailed(query), "entries", progress)
+    summary = build_summary(entries, groups, zone=query.zone, week_start=week_start)
+    progress("building", summary.totals.entries)
+    return summary
+
+
+def fetch_invoice_drafts(
+    client: ClockifyClient,
+    query: ReportFilter,
+    *,
+    terms: InvoiceTerms,
+    issue_date: date,
+    progress: Progress = _ignore,
+) -> tuple[Invoice, ...]:
+    """One draft per client and currency of the period's billable, uninvoiced time and expenses."""
+    progress("entries", 0)
+    entries = list(_counted(client.detailed(query), "entries", progress))
+    progress("expenses", 0)
+    expenses = list(_counted(client.expenses(query), "expenses", progress))
+    progress("building", len(entries))
+    plan = plan_invoices(entries, expenses, default_currency=client.currency())
+    if not plan.batches:
+        return ()
+    workspace = client.workspace()
+    known = {c.id: c for c in client.clients()}
+    return tuple(
+        build_invoice(
+            batch,
+            terms=terms,
+            number=f"DRAFT-{index}",
+            issue_date=issue_date,
+            bill_from=Party(workspace.name),
+            bill_to=_bill_to(batch.client.id, batch.client.name, known),
+            period=query.period,
+        )
+        for index, batch in enumerate(plan.batches, start=1)
+    )
+
+
+def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Party:
+    """The client as the regular API knows it (address, email), else the report's name."""
+    found = known.get(client_id)
+    if found is None:
+        return Party(name)
+    return Party(found.name, found.address, found.email)

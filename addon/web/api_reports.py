@@ -1,0 +1,511 @@
+"""`/api/workspace`, `/api/reports`, `/api/jobs`, `/api/invoices`: the sidebar's report tools.
+
+Same guard as every `/api/` route (`addon.web.session.guard_api`): a sidebar session of an owner
+or admin, every query filtered by the session's workspace, and a job or invoice of another
+workspace answers 404 exactly like one that does not exist.
+
+Reports never run inside the request: `POST /api/reports` validates, then either returns an
+identical report built in the last `report_cache_seconds` (200, `cached: true`) or queues a job
+(202) that a background thread builds (`addon.jobs`). The page polls `GET /api/jobs/<id>` for
+progress and, when done, shows the stored preview and downloads any format from the stored
+snapshot, from any worker. Issuing an invoice takes a draft of a finished job, under a row lock
+of that job, so one draft gets one number however often the button is pressed.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Final
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, Response, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from addon.connections import clockify_for
+from addon.delivery.spec import ReportKind, spec_of
+from addon.errors import AddonError, BadRequest, Conflict
+from addon.invoicing import issue_draft, load_invoice
+from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor
+from addon.jobs.request import InvalidReportRequest, ReportRequest
+from addon.jobs.testmail import send_test_email
+from addon.jobs.work import build_report, invoice_json, period_label
+from addon.mail.compose import Recipients
+from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
+from addon.render.i18n import Formatter
+from addon.reports.snapshot import invoice_from_json, summary_from_json
+from addon.runtime import Runtime, runtime
+from addon.schedules import next_occurrence
+from addon.store import invoices as invoice_store
+from addon.store import jobs as store
+from addon.store import repositories as repo
+from addon.store import schedules as schedule_store
+from addon.store.models import IssuedInvoice, ReportJob
+from addon.web.api_schedules import MAX_ID, NotFound, spec_from_body
+from addon.web.requests import json_object
+from addon.web.session import current_session, guard_api
+from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
+
+__all__ = ["TooManyJobs", "bp", "init_app", "job_json"]
+
+bp = Blueprint("api_reports", __name__, url_prefix="/api")
+guard_api(bp)
+
+MAX_ACTIVE_JOBS: Final = 8
+"""Queued or running jobs per workspace: a ninth waits until one finishes (429)."""
+MAX_INVOICES: Final = 500
+DIRECTORY_SECONDS: Final = 60.0
+"""How long the filter lists (clients, projects, users, tags) are reused per process."""
+_PUBLIC_INVOICE_FIELDS: Final = frozenset(
+    {"key", "number", "client", "currency", "total", "total_formatted", "lines"}
+    | {"issue_date", "due_date", "issued_number"}
+)
+
+
+class TooManyJobs(AddonError):
+    """Raise when a workspace already has `MAX_ACTIVE_JOBS` reports in progress."""
+
+    status: ClassVar[int] = 429
+    code: ClassVar[str] = "too_many_jobs"
+
+
+class _Directory:
+    """The workspace lists the filters offer, cached briefly per process (Clockify is the truth)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def get(self, rt: Runtime, workspace_id: str, *, refresh: bool) -> dict[str, Any]:
+        now = time.monotonic()
+        with self._lock:
+            found = self._entries.get(workspace_id)
+        if found is not None and not refresh and now - found[0] < DIRECTORY_SECONDS:
+            return found[1]
+        with clockify_for(rt, workspace_id) as client:
+            workspace = client.workspace()
+            value = {
+                "workspace": {
+                    "id": workspace.id,
+                    "name": workspace.name,
+                    "currency": workspace.currency,
+                },
+                "clients": _named(c for c in client.clients() if not c.archived),
+                "projects": sorted(
+                    (
+                        {
+                            "id": p.id,
+                            "name": p.name,
+                            "client_id": p.client.id if p.client else None,
+                        }
+                        for p in client.projects()
+                        if not p.archived
+                    ),
+                    key=lambda p: (str(p["name"]).casefold(), p["id"]),
+                ),
+                "users": _named(client.users()),
+                "tags": _named(t for t in client.tags() if not t.archived),
+            }
+        with self._lock:
+            self._entries[workspace_id] = (time.monotonic(), value)
+        return value
+
+
+def _named(items: Any) -> list[dict[str, str]]:
+    rows = [{"id": item.id, "name": item.name or item.id} for item in items]
+    return sorted(rows, key=lambda r: (r["name"].casefold(), r["id"]))
+
+
+def init_app(app: Flask) -> None:
+    """Create the process's job executor and directory cache; called by create_app."""
+    rt: Runtime = app.extensions["addon"]
+    app.extensions["addon.jobs"] = JobExecutor(rt, rt.settings.report_workers)
+    app.extensions["addon.directory"] = _Directory()
+    app.register_blueprint(bp)
+
+
+def _executor() -> JobExecutor:
+    from flask import current_app
+
+    value = current_app.extensions["addon.jobs"]
+    assert isinstance(value, JobExecutor)  # noqa: S101  # set by init_app
+    return value
+
+
+def _directory() -> _Directory:
+    from flask import current_app
+
+    value = current_app.extensions["addon.directory"]
+    assert isinstance(value, _Directory)  # noqa: S101  # set by init_app
+    return value
+
+
+def _defaults(rt: Runtime, workspace_id: str) -> tuple[WorkspaceDefaults, str]:
+    """The workspace's defaults and a version string of its settings (for the cache key)."""
+    with rt.sessions() as db:
+        installation = repo.get_installation(db, workspace_id)
+        settings = installation.settings if installation is not None else []
+        version = ""
+        if installation is not None and installation.settings_updated_at is not None:
+            version = installation.settings_updated_at.isoformat()
+        return workspace_defaults(settings or []), version
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _is_stale(job: ReportJob, now: datetime) -> bool:
+    return job.state in {"queued", "running"} and job.heartbeat_at < now - STALE_AFTER
+
+
+def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str, Any]:
+    """A job in the API's shape; snapshots stay on the server."""
+    state, error = job.state, None
+    if job.error_code is not None:
+        error = {"error": job.error_code, "message": job.error_message or ""}
+    if _is_stale(job, now):
+        state = "failed"
+        error = {"error": "interrupted", "message": "The server building this stopped; run again."}
+    result = None
+    if job.state == "done" and job.result is not None:
+        result = {k: v for k, v in job.result.items() if k not in {"summary", "invoices"}}
+        if "invoices" in job.result:
+            result["invoices"] = [
+                {k: v for k, v in draft.items() if k in _PUBLIC_INVOICE_FIELDS}
+                for draft in job.result["invoices"]
+            ]
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "state": state,
+        "progress": {"stage": job.stage, "entries": job.entries, "pages": job.pages},
+        "error": error,
+        "cached": cached,
+        "request": job.request,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": _iso(job.finished_at),
+        "result": result,
+    }
+
+
+def _check_capacity(rt: Runtime, workspace_id: str) -> None:
+    now = rt.now()
+    with rt.sessions() as db:
+        active = db.scalar(
+            select(func.count())
+            .select_from(ReportJob)
+            .where(ReportJob.workspace_id == workspace_id)
+            .where(ReportJob.state.in_(("queued", "running")))
+            .where(ReportJob.heartbeat_at >= now - STALE_AFTER)
+        )
+    if (active or 0) >= MAX_ACTIVE_JOBS:
+        raise TooManyJobs(
+            f"{MAX_ACTIVE_JOBS} reports are already being built for this workspace; "
+            "wait for one to finish."
+        )
+
+
+def _new_job(
+    rt: Runtime, *, workspace_id: str, user_id: str, kind: str, body: dict[str, Any], key: str
+) -> ReportJob:
+    _check_capacity(rt, workspace_id)
+    with rt.sessions.begin() as db:
+        cutoff = rt.now() - timedelta(seconds=rt.settings.report_keep_seconds)
+        store.purge_old_jobs(db, workspace_id=workspace_id, before=cutoff)
+        job = store.create_job(
+            db,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            kind=kind,
+            request=body,
+            cache_key=key,
+            now=rt.now(),
+        )
+        db.expunge(job)
+    return job
+
+
+@bp.get("/workspace")
+def workspace() -> ResponseReturnValue:
+    """The workspace, the filter lists and the defaults the page starts from."""
+    rt, session = runtime(), current_session()
+    refresh = request.args.get("refresh") in {"1", "true"}
+    directory = _directory().get(rt, session.workspace_id, refresh=refresh)
+    defaults, _ = _defaults(rt, session.workspace_id)
+    return {
+        **directory,
+        "user": {"id": session.user_id, "role": session.role},
+        "defaults": {
+            "zone": None,
+            "locale": defaults.locale,
+            "week_start": defaults.week_start.value,
+            "durations": defaults.durations.value,
+        },
+        "invoice_defaults": {
+            "grouping": defaults.grouping.value,
+            "due_days": defaults.due_days,
+            "tax_percent": str(defaults.tax_percent),
+            "second_tax_percent": str(defaults.second_tax_percent),
+            "number_pattern": defaults.number_pattern,
+            "notes": "",
+        },
+    }
+
+
+@bp.post("/reports")
+def start_report() -> ResponseReturnValue:
+    """Queue a report (202), or return an identical one built moments ago (200, cached)."""
+    rt, session = runtime(), current_session()
+    body = json_object(request)
+    defaults, version = _defaults(rt, session.workspace_id)
+    wanted = ReportRequest.from_json(body, default_locale=defaults.locale)
+    refresh = body.get("refresh", False)
+    if not isinstance(refresh, bool):
+        raise InvalidReportRequest("refresh", "refresh must be true or false.")
+    key = wanted.cache_key(session.workspace_id, version)
+    now = rt.now()
+    if not refresh and rt.settings.report_cache_seconds:
+        with rt.sessions() as db:
+            since = now - timedelta(seconds=rt.settings.report_cache_seconds)
+            found = store.find_fresh(db, session.workspace_id, key, since=since)
+            if found is not None and not _is_stale(found, now):
+                status = 200 if found.state == "done" else 202
+                return job_json(found, now, cached=True), status, _location(found)
+    job = _new_job(
+        rt,
+        workspace_id=session.workspace_id,
+        user_id=session.user_id,
+        kind=wanted.kind.value,
+        body=wanted.to_json(),
+        key=key,
+    )
+    workspace_id = session.workspace_id
+
+    def work(context: JobContext) -> dict[str, Any]:
+        return build_report(context, workspace_id, wanted, defaults)
+
+    _executor().submit(job.id, work)
+    return job_json(job, now), 202, _location(job)
+
+
+def _location(job: ReportJob) -> dict[str, str]:
+    return {"Location": f"/api/jobs/{job.id}"}
+
+
+def _job_id(raw: str) -> str:
+    if len(raw) != 32 or not all(c in "0123456789abcdef" for c in raw):
+        raise NotFound(f"job {raw[:40]!r} does not exist")
+    return raw
+
+
+def _one_job(rt: Runtime, workspace_id: str, job_id: str) -> ReportJob:
+    with rt.sessions() as db:
+        job = store.get_job(db, workspace_id, _job_id(job_id))
+        if job is None:
+            raise NotFound(f"job {job_id} does not exist")
+        db.expunge(job)
+        return job
+
+
+@bp.get("/jobs/<job_id>")
+def get_job(job_id: str) -> ResponseReturnValue:
+    rt, session = runtime(), current_session()
+    return job_json(_one_job(rt, session.workspace_id, job_id), rt.now())
+
+
+def _format() -> FileFormat:
+    raw = request.args.get("format", "")
+    try:
+        return FileFormat(raw)
+    except ValueError:
+        allowed = ", ".join(FileFormat)
+        raise BadRequest(f"format must be one of {allowed}") from None
+
+
+def _file_response(file: RenderedFile) -> Response:
+    response = Response(file.data, mimetype=file.content_type.split(";")[0])
+    response.headers["Content-Type"] = file.content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/jobs/<job_id>/download")
+def download_job(job_id: str) -> ResponseReturnValue:
+    """The finished report in one format; invoice jobs name the draft with `invoice=<key>`."""
+    rt, session = runtime(), current_session()
+    kind = _format()
+    job = _one_job(rt, session.workspace_id, job_id)
+    if job.kind not in {ReportKind.SUMMARY.value, ReportKind.INVOICE.value}:
+        raise NotFound(f"job {job_id} has nothing to download")
+    if job.state != "done" or job.result is None:
+        raise Conflict(f"job {job_id} is {job.state}; download it when it is done")
+    wanted = ReportRequest.from_json(job.request)
+    fmt = Formatter(wanted.locale, wanted.durations)
+    span = f"{wanted.period.start.isoformat()}-{wanted.period.end.isoformat()}"
+    if job.kind == ReportKind.SUMMARY.value:
+        summary = summary_from_json(job.result["summary"])
+        file = summary_file(
+            summary,
+            fmt,
+            kind,
+            title=fmt.label("summary"),
+            stem=f"summary-{span}",
+            period_label=period_label(wanted, fmt),
+        )
+        return _file_response(file)
+    draft = _draft(job, request.args.get("invoice", ""))
+    invoice = invoice_from_json(draft["snapshot"])
+    stem = f"invoice-draft-{slug(invoice.client.name)}-{invoice.currency.lower()}-{span}"
+    return _file_response(invoice_file(invoice, fmt, kind, stem=stem))
+
+
+def _draft(job: ReportJob, key: str) -> dict[str, Any]:
+    drafts = (job.result or {}).get("invoices") or []
+    for draft in drafts:
+        if draft.get("key") == key:
+            assert isinstance(draft, dict)  # noqa: S101  # stored by addon.jobs.work
+            return draft
+    raise InvalidReportRequest("invoice", f"job {job.id} has no invoice draft {key[:80]!r}")
+
+
+def issued_json(row: IssuedInvoice, fmt: Formatter) -> dict[str, Any]:
+    invoice = invoice_from_json(row.snapshot)
+    body = invoice_json(invoice, fmt)
+    return {
+        "number": row.number,
+        "client": body["client"],
+        "currency": row.currency,
+        "total": body["total"],
+        "total_formatted": body["total_formatted"],
+        "lines": body["lines"],
+        "issue_date": body["issue_date"],
+        "due_date": body["due_date"],
+        "issued_at": row.issued_at.isoformat(),
+    }
+
+
+@bp.post("/invoices")
+def issue() -> ResponseReturnValue:
+    """Issue one draft of a finished invoice job: it gets the next number, once."""
+    rt, session = runtime(), current_session()
+    body = json_object(request)
+    job_id, key = body.get("job"), body.get("invoice")
+    if not isinstance(job_id, str):
+        raise InvalidReportRequest("job", "job must be the id of a finished invoice report.")
+    if not isinstance(key, str):
+        raise InvalidReportRequest("invoice", "invoice must be the key of one of its drafts.")
+    defaults, _ = _defaults(rt, session.workspace_id)
+    numbering = defaults.numbering()
+    with rt.sessions.begin() as db:
+        job = store.lock_job(db, session.workspace_id, _job_id(job_id))
+        if job is None:
+            raise NotFound(f"job {job_id} does not exist")
+        if job.kind != ReportKind.INVOICE.value:
+            raise InvalidReportRequest("job", f"job {job_id} is a {job.kind} report, not invoices")
+        if job.state != "done" or job.result is None:
+            raise Conflict(f"job {job_id} is {job.state}; issue its drafts when it is done")
+        draft = _draft(job, key)
+        if draft.get("issued_number"):
+            raise Conflict(f"This draft was already issued as {draft['issued_number']}.")
+        zone = str(job.request.get("zone", "UTC"))
+        issued = issue_draft(
+            db,
+            workspace_id=session.workspace_id,
+            draft=invoice_from_json(draft["snapshot"]),
+            numbering=numbering,
+            issue_date=datetime.now(ZoneInfo(zone)).date(),
+            now=rt.now(),
+        )
+        result = copy.deepcopy(job.result)
+        for item in result["invoices"]:
+            if item.get("key") == key:
+                item["issued_number"] = issued.number
+        job.result = result  # a new object, so the JSON column is written
+        db.flush()
+        row = invoice_store.find_issued_invoice(db, session.workspace_id, issued.number)
+        assert row is not None  # noqa: S101  # saved just above in this transaction
+        fmt = Formatter(str(job.request.get("locale", defaults.locale)))
+        answer = issued_json(row, fmt)
+    return answer, 201, {"Location": f"/api/invoices/{answer['number']}"}
+
+
+@bp.get("/invoices")
+def list_invoices() -> ResponseReturnValue:
+    rt, session = runtime(), current_session()
+    defaults, _ = _defaults(rt, session.workspace_id)
+    fmt = Formatter(defaults.locale)
+    with rt.sessions() as db:
+        rows = invoice_store.list_issued_invoices(db, session.workspace_id, MAX_INVOICES)
+        return {"invoices": [issued_json(row, fmt) for row in rows]}
+
+
+@bp.get("/invoices/<path:number>/download")
+def download_invoice(number: str) -> ResponseReturnValue:
+    rt, session = runtime(), current_session()
+    kind = _format()
+    defaults, _ = _defaults(rt, session.workspace_id)
+    with rt.sessions() as db:
+        invoice = load_invoice(db, session.workspace_id, number[:128])
+    if invoice is None:
+        raise NotFound(f"invoice {number[:60]!r} does not exist")
+    fmt = Formatter(defaults.locale)
+    return _file_response(invoice_file(invoice, fmt, kind, stem=slug(invoice.number)))
+
+
+@bp.post("/schedules/<int:schedule_id>/test")
+def test_email(schedule_id: int) -> ResponseReturnValue:
+    """Send the schedule's email for its latest period now, to `to` (default: its recipients)."""
+    rt, session = runtime(), current_session()
+    body = json_object(request)
+    unknown = sorted(set(body) - {"to"})
+    if unknown:
+        raise InvalidReportRequest(unknown[0][:60], f"Unknown field {unknown[0][:60]!r}.")
+    with rt.sessions() as db:
+        row = None
+        if schedule_id <= MAX_ID:
+            row = schedule_store.get_schedule(db, session.workspace_id, schedule_id)
+        if row is None:
+            raise NotFound(f"schedule {schedule_id} does not exist")
+        spec = spec_of(row)
+    to = body.get("to")
+    if to is None:
+        recipients = spec.recipients
+    elif isinstance(to, list) and to and all(isinstance(a, str) for a in to):
+        recipients = Recipients.parse(to)
+    else:
+        raise InvalidReportRequest("to", "to must be a list of at least one email address.")
+    job = _new_job(
+        rt,
+        workspace_id=session.workspace_id,
+        user_id=session.user_id,
+        kind="test_email",
+        body={"schedule_id": schedule_id, "to": list(recipients.envelope())},
+        key=f"test-{schedule_id}-{time.time_ns()}"[:64],
+    )
+    workspace_id = session.workspace_id
+
+    def work(context: JobContext) -> dict[str, Any]:
+        return send_test_email(context, workspace_id, spec, recipients)
+
+    _executor().submit(job.id, work)
+    return job_json(job, rt.now()), 202, _location(job)
+
+
+@bp.post("/schedules/next")
+def preview_next() -> ResponseReturnValue:
+    """The next send times of an unsaved schedule (the form's preview), in its own zone."""
+    rt = runtime()
+    spec = spec_from_body(json_object(request))
+    sends: list[dict[str, str]] = []
+    after = rt.now()
+    for _ in range(5):
+        occurrence = next_occurrence(spec.cadence, after)
+        local = occurrence.at.astimezone(ZoneInfo(spec.cadence.zone)).isoformat()
+        sends.append({"due": occurrence.due.isoformat(), "at": local})
+        after = occurrence.at
+    return {"zone": spec.cadence.zone, "next": sends}

@@ -1,0 +1,402 @@
+"""The OpenAPI description of `addon.web.api_reports`: workspace, reports, jobs and invoices.
+
+Kept beside `addon.web.openapi` (which merges it into the served document) so each API module's
+contract sits in one place. The tests validate real responses against these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from addon.clockify.queries import Invoicing
+from addon.delivery.spec import ReportKind
+from addon.render.files import FileFormat
+from addon.render.i18n import DurationStyle
+from addon.reports.model import GroupBy
+from addon.reports.periods import Weekday
+from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
+
+__all__ = ["REPORT_SCHEMAS", "report_paths"]
+
+_REF = "#/components/schemas/"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _REF + name}
+
+
+def _enum(values: Any) -> dict[str, Any]:
+    return {"type": "string", "enum": [v.value for v in values]}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+_ERRORS: Final = {
+    "400": _error("Malformed input, naming the field where known"),
+    "401": _error("No, forged or expired session (`session_expired`)"),
+    "403": _error("Not an owner or admin, or a foreign Origin"),
+    "404": _error("No such job or invoice in the session's workspace"),
+    "415": _error("A body that is not Content-Type: application/json"),
+}
+_CLOCKIFY: Final = {
+    "422": _error("Invalid input (`field` names it) or Clockify refused the request"),
+    "502": _error("Clockify answered in a way we do not understand"),
+    "503": _error("Clockify is unavailable, or the add-on must be reinstalled"),
+}
+_STRING: Final = {"type": "string"}
+_DATE: Final = {"type": "string", "format": "date"}
+_STAMP: Final = {"type": "string", "format": "date-time"}
+_NAMED: Final = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "name"],
+        "additionalProperties": False,
+        "properties": {"id": _STRING, "name": _STRING},
+    },
+}
+_MONEY: Final = {
+    "type": "object",
+    "required": ["currency", "minor"],
+    "additionalProperties": False,
+    "properties": {
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "minor": {"type": "integer", "description": "Integer minor units (cents)"},
+    },
+}
+_PERCENT: Final = {
+    "type": ["string", "number", "null"],
+    "description": "Percent, 0 to 100, at most 4 decimals; null or omitted: the workspace's",
+}
+_IDS: Final = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}}
+
+REPORT_SCHEMAS: Final[dict[str, Any]] = {
+    "Workspace": {
+        "type": "object",
+        "required": ["workspace", "user", "defaults", "invoice_defaults", "clients"],
+        "properties": {
+            "workspace": {
+                "type": "object",
+                "required": ["id", "name", "currency"],
+                "properties": {"id": _STRING, "name": _STRING, "currency": _STRING},
+            },
+            "user": {
+                "type": "object",
+                "required": ["id", "role"],
+                "properties": {"id": _STRING, "role": _STRING},
+            },
+            "defaults": {
+                "type": "object",
+                "required": ["zone", "locale", "week_start", "durations"],
+                "properties": {
+                    "zone": {"type": ["string", "null"]},
+                    "locale": _STRING,
+                    "week_start": _enum(Weekday),
+                    "durations": _enum(DurationStyle),
+                },
+            },
+            "invoice_defaults": {
+                "type": "object",
+                "required": ["grouping", "due_days", "tax_percent", "second_tax_percent"],
+                "properties": {
+                    "grouping": _enum(LineGrouping),
+                    "due_days": {"type": "integer"},
+                    "tax_percent": _STRING,
+                    "second_tax_percent": _STRING,
+                    "number_pattern": _STRING,
+                    "notes": _STRING,
+                },
+            },
+            "clients": _NAMED,
+            "users": _NAMED,
+            "tags": _NAMED,
+            "projects": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "client_id"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": _STRING,
+                        "name": _STRING,
+                        "client_id": {"type": ["string", "null"]},
+                    },
+                },
+            },
+        },
+    },
+    "ReportRequest": {
+        "type": "object",
+        "required": ["start", "end"],
+        "additionalProperties": False,
+        "properties": {
+            "kind": _enum(ReportKind),
+            "start": _DATE,
+            "end": {**_DATE, "description": "Inclusive; at most 1830 days after start"},
+            "zone": {"type": "string", "description": "IANA time zone; default UTC"},
+            "filters": {
+                "type": ["object", "null"],
+                "additionalProperties": False,
+                "properties": {
+                    "clients": _IDS,
+                    "projects": _IDS,
+                    "users": _IDS,
+                    "tags": _IDS,
+                    "billable": {"type": ["boolean", "null"]},
+                    "invoicing": _enum(Invoicing),
+                },
+            },
+            "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3},
+            "locale": {"type": "string", "description": "e.g. en_US, de_DE, fr_FR"},
+            "durations": _enum(DurationStyle),
+            "week_start": _enum(Weekday),
+            "invoice": {
+                "type": ["object", "null"],
+                "additionalProperties": False,
+                "properties": {
+                    "grouping": _enum(LineGrouping),
+                    "due_days": {"type": "integer", "minimum": 0, "maximum": MAX_DUE_DAYS},
+                    "tax_percent": _PERCENT,
+                    "second_tax_percent": _PERCENT,
+                    "discount_percent": _PERCENT,
+                    "notes": {"type": "string", "maxLength": 2000},
+                },
+            },
+            "refresh": {"type": "boolean", "description": "Build anew even if cached"},
+        },
+    },
+    "Totals": {
+        "type": "object",
+        "required": ["duration", "billable_duration", "entries", "amounts", "formatted"],
+        "properties": {
+            "duration": {"type": "integer", "description": "Seconds"},
+            "billable_duration": {"type": "integer"},
+            "entries": {"type": "integer"},
+            "amounts": {"type": "array", "items": _MONEY},
+            "formatted": {"type": "object"},
+        },
+    },
+    "Draft": {
+        "type": "object",
+        "required": ["key", "number", "client", "currency", "total", "total_formatted"],
+        "properties": {
+            "key": _STRING,
+            "number": _STRING,
+            "client": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": _STRING, "name": _STRING},
+            },
+            "currency": _STRING,
+            "total": _MONEY,
+            "total_formatted": _STRING,
+            "lines": {"type": "integer"},
+            "issue_date": _DATE,
+            "due_date": _DATE,
+            "issued_number": {"type": ["string", "null"]},
+        },
+    },
+    "Job": {
+        "type": "object",
+        "required": ["id", "kind", "state", "progress", "error", "cached", "created_at"],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "kind": {"type": "string", "enum": ["summary", "invoice", "test_email"]},
+            "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "progress": {
+                "type": "object",
+                "required": ["stage", "entries", "pages"],
+                "properties": {
+                    "stage": _STRING,
+                    "entries": {"type": "integer"},
+                    "pages": {"type": "integer", "description": "Clockify requests so far"},
+                },
+            },
+            "error": {"oneOf": [{"type": "null"}, _ref("Error")]},
+            "cached": {"type": "boolean"},
+            "request": {"type": "object"},
+            "created_at": _STAMP,
+            "finished_at": {"type": ["string", "null"], "format": "date-time"},
+            "result": {
+                "type": ["object", "null"],
+                "description": "Reports: html, totals, invoices. Test emails: recipients, subject",
+                "properties": {
+                    "html": _STRING,
+                    "totals": _ref("Totals"),
+                    "invoices": {"type": "array", "items": _ref("Draft")},
+                },
+            },
+        },
+    },
+    "IssueRequest": {
+        "type": "object",
+        "required": ["job", "invoice"],
+        "properties": {
+            "job": {"type": "string", "description": "A finished invoice job"},
+            "invoice": {"type": "string", "description": "The draft's key"},
+        },
+    },
+    "Invoice": {
+        "type": "object",
+        "required": ["number", "client", "currency", "total", "issue_date", "due_date"],
+        "properties": {
+            "number": _STRING,
+            "client": {"type": "object", "properties": {"id": _STRING, "name": _STRING}},
+            "currency": _STRING,
+            "total": _MONEY,
+            "total_formatted": _STRING,
+            "lines": {"type": "integer"},
+            "issue_date": _DATE,
+            "due_date": _DATE,
+            "issued_at": _STAMP,
+        },
+    },
+    "InvoiceList": {
+        "type": "object",
+        "required": ["invoices"],
+        "properties": {"invoices": {"type": "array", "items": _ref("Invoice")}},
+    },
+    "TestEmailRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"to": {"type": "array", "items": _STRING, "minItems": 1}},
+    },
+}
+
+
+def _op(summary: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, "responses": {**ok, **_ERRORS}, **extra}
+
+
+def _body(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _files(description: str) -> dict[str, Any]:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "200": {
+            "description": description,
+            "content": {
+                "text/html": binary,
+                "text/csv": binary,
+                "application/pdf": binary,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
+            },
+        }
+    }
+
+
+_FORMAT: Final = {
+    "name": "format",
+    "in": "query",
+    "required": True,
+    "schema": _enum(FileFormat),
+}
+_JOB: Final = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def report_paths() -> dict[str, Any]:
+    job = _json(_ref("Job"), "The job")
+    conflict = {"409": _error("The job is not done, or the draft was already issued")}
+    return {
+        "/api/workspace": {
+            "get": _op(
+                "The workspace, its filter lists and the report defaults",
+                {"200": _json(_ref("Workspace"), ""), **_CLOCKIFY},
+                parameters=[
+                    {"name": "refresh", "in": "query", "schema": {"type": "string"}},
+                ],
+            )
+        },
+        "/api/reports": {
+            "post": _op(
+                "Queue a summary or invoice report (202), or serve an identical cached one (200)",
+                {
+                    "200": _json(_ref("Job"), "A finished identical report (cached)"),
+                    "202": _json(_ref("Job"), "Queued; poll Location"),
+                    "422": _error("Invalid request; `field` names the input"),
+                    "429": _error("Too many reports in progress for this workspace"),
+                },
+                requestBody=_body("ReportRequest"),
+            )
+        },
+        "/api/jobs/{id}": {
+            "parameters": [_JOB],
+            "get": _op("A job's state, progress and, when done, its result", {"200": job}),
+        },
+        "/api/jobs/{id}/download": {
+            "parameters": [
+                _JOB,
+                _FORMAT,
+                {"name": "invoice", "in": "query", "schema": {"type": "string"}},
+            ],
+            "get": _op(
+                "The finished report as a file (invoice jobs: one draft, by key)",
+                {
+                    **_files("The file, as an attachment"),
+                    **conflict,
+                    "422": _error("No such draft"),
+                },
+            ),
+        },
+        "/api/invoices": {
+            "get": _op("Issued invoices, newest first", {"200": _json(_ref("InvoiceList"), "")}),
+            "post": _op(
+                "Issue a draft: the next number of the sequence, exactly once",
+                {
+                    "201": _json(_ref("Invoice"), "Issued"),
+                    "422": _error("Not an invoice job, no such draft, or a bad number pattern"),
+                    **conflict,
+                },
+                requestBody=_body("IssueRequest"),
+            ),
+        },
+        "/api/invoices/{number}/download": {
+            "parameters": [
+                {"name": "number", "in": "path", "required": True, "schema": _STRING},
+                _FORMAT,
+            ],
+            "get": _op("An issued invoice, exactly as issued", _files("The file")),
+        },
+        "/api/schedules/{id}/test": {
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "post": _op(
+                "Send the schedule's email for its latest period now (a job)",
+                {
+                    "202": job,
+                    "422": _error("Invalid recipients"),
+                    "429": _error("Too many jobs in progress"),
+                },
+                requestBody={
+                    "required": False,
+                    "content": {"application/json": {"schema": _ref("TestEmailRequest")}},
+                },
+            ),
+        },
+        "/api/schedules/next": {
+            "post": _op(
+                "Next send times of an unsaved schedule",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["zone", "next"],
+                            "properties": {"zone": _STRING, "next": {"type": "array"}},
+                        },
+                        "",
+                    ),
+                    "422": _error("Invalid schedule; `field` names the input"),
+                },
+                requestBody=_body("ScheduleInput"),
+            )
+        },
+    }

@@ -1,0 +1,453 @@
+"""The report, job and invoice API over real HTTP: the add-on and the sandbox on loopback ports,
+the workspace installed through the sandbox, jobs built in the add-on's background threads,
+test emails through a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import re
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+from jsonschema import Draft202012Validator
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from addon import create_app
+from addon.settings import LogFormat, Secret, Settings
+from addon.store.migrate import upgrade
+from addon.web.session import SessionClaims, SessionSigner
+from sandbox.served import ServedApp
+from sandbox.server import SandboxServer
+from sandbox.state import SEED_WORKSPACE_ID
+from sandbox.tokens import ApiUrls, TokenIssuer
+
+_META = re.compile(r'<meta name="session" content="([^"]+)">')
+
+
+@dataclass
+class Inbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 OK"
+
+
+def _template(path: str, paths: dict[str, Any]) -> str:
+    """The OpenAPI path template `/api<path>` matches (literal paths win over templated)."""
+    concrete = f"/api{path}"
+    if concrete in paths:
+        return concrete
+    for template in paths:
+        pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, concrete):
+            return template
+    raise AssertionError(f"{concrete} is not in the OpenAPI document")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Stack:
+    sandbox: SandboxServer
+    addon: ServedApp
+    inbox: Inbox
+    addon_id: str = ""
+
+    def session_for(self, user_id: str | None = None, role: str = "OWNER") -> Api:
+        workspace = self.sandbox.state.workspace(SEED_WORKSPACE_ID)
+        user = workspace.users[user_id] if user_id else workspace.owner
+        url = (
+            f"{self.sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{self.addon_id}/0"
+            f"?as={user.id}"
+        )
+        shell = requests.get(url, timeout=10)
+        assert shell.status_code == 200, shell.text
+        frame = re.search(r'<iframe id="addon-frame"[^>]* src="([^"]+)"', shell.text)
+        assert frame is not None
+        page = requests.get(frame.group(1).replace("&amp;", "&"), timeout=10)
+        found = _META.search(page.text)
+        assert found is not None, page.text
+        return Api(self.addon.url, found.group(1))
+
+
+class Api:
+    """Calls the API as the page does, and checks every JSON answer against the served
+    OpenAPI document (the component schema named for its path and status)."""
+
+    def __init__(self, base: str, session: str) -> None:
+        self.base, self.session = base, session
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {session}"
+        self.document = requests.get(f"{base}/api/openapi.json", timeout=10).json()
+
+    def __call__(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        if method != "GET" and "data" not in kw:
+            kw["json"] = body if body is not None else {}
+        answer = self.http.request(method, f"{self.base}/api{path}", timeout=30, **kw)
+        if answer.headers.get("Content-Type", "").startswith("application/json"):
+            self._conforms(method, path, answer)
+        return answer
+
+    def _conforms(self, method: str, path: str, answer: requests.Response) -> None:
+        template = _template(path.split("?")[0], self.document["paths"])
+        operation = self.document["paths"][template][method.lower()]
+        declared = operation["responses"].get(str(answer.status_code))
+        assert declared is not None, f"{method} {template} {answer.status_code} is undocumented"
+        schema = declared["content"]["application/json"]["schema"]
+        validator = Draft202012Validator(
+            {**schema, "components": self.document["components"]},
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        validator.validate(answer.json())
+
+    def wait(self, job: dict[str, Any], timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        seen = job
+        while seen["state"] in {"queued", "running"}:
+            assert time.monotonic() < deadline, f"job never finished: {seen}"
+            time.sleep(0.1)
+            answer = self("GET", f"/jobs/{job['id']}")
+            assert answer.status_code == 200, answer.text
+            seen = answer.json()
+        return seen
+
+    def report(self, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self("POST", "/reports", body)
+        assert answer.status_code in (200, 202), answer.text
+        done = self.wait(answer.json())
+        assert done["state"] == "done", done
+        return done
+
+
+@pytest.fixture
+def stack(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
+    issuer = TokenIssuer(addon_key=Settings().addon_key)
+    database_url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
+    upgrade(database_url)
+    inbox = Inbox()
+    smtp_port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    with SandboxServer(issuer) as sandbox:
+
+        def build(url: str) -> Any:
+            return create_app(
+                Settings(
+                    public_url=url,
+                    database_url=database_url,
+                    encryption_keys=(encryption_key,),
+                    clockify_public_keys=(issuer.public_key_pem,),
+                    frame_ancestors=(sandbox.url,),
+                    log_format=LogFormat.TEXT,
+                    smtp_port=smtp_port,
+                )
+            )
+
+        with ServedApp(build) as addon:
+            live = Stack(sandbox, addon, inbox)
+            installed = requests.post(
+                f"{sandbox.url}/sandbox/workspaces/{SEED_WORKSPACE_ID}/addons",
+                json={"manifestUrl": f"{addon.url}/manifest"},
+                timeout=10,
+            )
+            assert installed.status_code == 201, installed.text
+            live.addon_id = str(installed.json()["addonId"])
+            yield live
+            addon.app.extensions["addon.jobs"].shutdown()
+            addon.app.extensions["addon"].engine.dispose()
+    controller.stop()
+
+
+def _period(days: int = 91) -> tuple[str, str]:
+    end = date.today() - timedelta(days=1)
+    return (end - timedelta(days=days - 1)).isoformat(), end.isoformat()
+
+
+def _summary_body(**changes: Any) -> dict[str, Any]:
+    start, end = _period()
+    return {
+        "kind": "summary",
+        "start": start,
+        "end": end,
+        "zone": "Europe/Berlin",
+        "groups": ["PROJECT", "USER"],
+        **changes,
+    }
+
+
+def _clockify_total(stack: Stack, filters: dict[str, Any] | None = None) -> int:
+    """Clockify's own summary total (seconds) from the sandbox: the independent oracle."""
+    workspace = stack.sandbox.state.workspace(SEED_WORKSPACE_ID)
+    start, end = _period()
+    body: dict[str, Any] = {
+        "dateRangeStart": f"{start}T00:00:00.000",
+        "dateRangeEnd": f"{end}T23:59:59.999",
+        "timeZone": "Europe/Berlin",
+        "summaryFilter": {"groups": ["PROJECT"]},
+        **(filters or {}),
+    }
+    installation = stack.sandbox.state.installation(SEED_WORKSPACE_ID, stack.addon_id)
+    reports_url = ApiUrls.for_sandbox(
+        stack.sandbox.url, workspace.region, workspace.subdomain
+    ).reports_url
+    answer = requests.post(
+        f"{reports_url}/v1/workspaces/{workspace.id}/reports/summary",
+        json=body,
+        headers={"X-Addon-Token": installation.auth_token},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    totals = answer.json()["totals"]
+    first = totals[0] if isinstance(totals, list) else totals
+    return int(first["totalTime"])
+
+
+def test_summary_job_builds_in_the_background_and_matches_clockify(stack: Stack) -> None:
+    api = stack.session_for()
+    started = api("POST", "/reports", _summary_body())
+
+    assert started.status_code == 202, started.text
+    assert started.headers["Location"] == f"/api/jobs/{started.json()['id']}"
+    done = api.wait(started.json())
+
+    assert done["state"] == "done", done
+    totals = done["result"]["totals"]
+    assert totals["entries"] > 100
+    assert totals["duration"] == _clockify_total(stack)
+    assert done["progress"]["stage"] == "done"
+    assert done["progress"]["pages"] >= 1
+    assert "<svg" in done["result"]["html"] and "<script" not in done["result"]["html"]
+    assert "summary" not in done["result"]  # the snapshot stays on the server
+
+
+def test_identical_reports_are_served_from_cache_and_refresh_builds_anew(stack: Stack) -> None:
+    api = stack.session_for()
+    first = api.report(_summary_body())
+
+    again = api("POST", "/reports", _summary_body())
+    fresh = api("POST", "/reports", {**_summary_body(), "refresh": True})
+
+    assert again.status_code == 200 and again.json()["cached"] is True
+    assert again.json()["id"] == first["id"]
+    assert fresh.status_code == 202 and fresh.json()["id"] != first["id"]
+
+
+def test_a_project_filter_narrows_the_report_to_clockifys_figure(stack: Stack) -> None:
+    api = stack.session_for()
+    directory = api("GET", "/workspace").json()
+    project = directory["projects"][0]["id"]
+
+    everything = api.report(_summary_body())
+    narrowed = api.report(_summary_body(filters={"projects": [project]}))
+
+    expected = _clockify_total(stack, {"projects": {"ids": [project], "contains": "CONTAINS"}})
+    assert narrowed["result"]["totals"]["duration"] == expected
+    assert 0 < expected < everything["result"]["totals"]["duration"]
+
+
+def test_workspace_directory_lists_filters_and_defaults(stack: Stack) -> None:
+    api = stack.session_for()
+    answer = api("GET", "/workspace")
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    workspace = stack.sandbox.state.workspace(SEED_WORKSPACE_ID)
+    assert body["workspace"]["id"] == SEED_WORKSPACE_ID
+    assert {u["id"] for u in body["users"]} == set(workspace.users)
+    assert len(body["clients"]) == len([c for c in workspace.clients.values() if not c.archived])
+    assert body["defaults"]["locale"] == "en_US"
+    assert body["invoice_defaults"]["number_pattern"] == "INV-{YYYY}-{seq:4}"
+
+
+def test_every_format_downloads_and_opens(stack: Stack) -> None:
+    api = stack.session_for()
+    done = api.report(_summary_body())
+    total = done["result"]["totals"]["duration"]
+
+    files = {}
+    for kind in ("html", "csv", "xlsx", "pdf"):
+        answer = api("GET", f"/jobs/{done['id']}/download", params={"format": kind})
+        assert answer.status_code == 200, answer.text
+        assert f'filename="summary-{_period()[0]}-{_period()[1]}.{kind}"' in (
+            answer.headers["Content-Disposition"]
+        )
+        files[kind] = answer.content
+
+    assert "<table" in files["html"].decode("utf-8")
+    rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    assert len(rows) > 2
+    book = load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
+    assert book.sheetnames
+    pdf = PdfReader(io.BytesIO(files["pdf"]))
+    assert len(pdf.pages) >= 1
+    assert total > 0
+
+
+def test_invoice_drafts_issue_once_and_are_listed(stack: Stack) -> None:
+    api = stack.session_for()
+    done = api.report({**_summary_body(kind="invoice", groups=[]), "invoice": {"due_days": 14}})
+    drafts = done["result"]["invoices"]
+    assert drafts, done
+    draft = drafts[0]
+    assert draft["issued_number"] is None and draft["total"]["minor"] > 0
+
+    issued = api("POST", "/invoices", {"job": done["id"], "invoice": draft["key"]})
+    again = api("POST", "/invoices", {"job": done["id"], "invoice": draft["key"]})
+    second = api("POST", "/invoices", {"job": done["id"], "invoice": drafts[-1]["key"]})
+
+    assert issued.status_code == 201, issued.text
+    number = issued.json()["number"]
+    assert re.fullmatch(rf"INV-{date.today().year}-0001", number)
+    assert issued.json()["total"] == draft["total"]  # what was previewed is what was issued
+    assert again.status_code == 409 and number in again.json()["message"]
+    if len(drafts) > 1:
+        assert second.json()["number"].endswith("-0002")
+    listed = api("GET", "/invoices").json()["invoices"]
+    assert number in [i["number"] for i in listed]
+    shown = api("GET", f"/jobs/{done['id']}").json()["result"]["invoices"][0]
+    assert shown["issued_number"] == number
+    pdf = api("GET", f"/invoices/{number}/download", params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    draft_csv = api("GET", f"/jobs/{done['id']}/download?format=csv&invoice={draft['key']}")
+    assert draft_csv.status_code == 200, draft_csv.text
+
+
+def test_another_workspace_sees_none_of_it(stack: Stack, encryption_key: Secret) -> None:
+    api = stack.session_for()
+    done = api.report(_summary_body())
+    signer = SessionSigner.from_settings(Settings(encryption_keys=(encryption_key,)))
+    other = signer.issue(
+        SessionClaims("74b0c1d2e3f4a5b6c7d8e9f1", stack.addon_id, "u", "OWNER", 2**31)
+    )
+    stranger = Api(stack.addon.url, other)
+
+    assert stranger("GET", f"/jobs/{done['id']}").status_code == 401  # no such installation
+    assert stranger("GET", "/invoices").status_code == 401
+
+
+def test_a_non_admin_session_can_read_and_change_nothing(
+    stack: Stack, encryption_key: Secret
+) -> None:
+    api = stack.session_for()
+    done = api.report(_summary_body())
+    signer = SessionSigner.from_settings(Settings(encryption_keys=(encryption_key,)))
+    user = signer.issue(SessionClaims(SEED_WORKSPACE_ID, stack.addon_id, "u", "USER", 2**31))
+    member = Api(stack.addon.url, user)
+
+    for method, path, body in (
+        ("GET", f"/jobs/{done['id']}", None),
+        ("GET", "/workspace", None),
+        ("POST", "/reports", _summary_body()),
+        ("POST", "/invoices", {"job": done["id"], "invoice": "x:EUR"}),
+    ):
+        answer = member(method, path, body)
+        assert answer.status_code == 403, (path, answer.text)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"start": "2026-13-01"}, "start"),
+        ({"end": "2000-01-01"}, "end"),
+        ({"zone": "Mars/Olympus"}, "zone"),
+        ({"groups": ["PLANET"]}, "groups"),
+        ({"groups": []}, "groups"),
+        ({"kind": "poem"}, "kind"),
+        ({"filters": {"projects": "p1"}}, "filters.projects"),
+        ({"locale": "tlh"}, "locale"),
+        ({"colour": "red"}, "colour"),
+        ({"kind": "invoice", "invoice": {"tax_percent": "101"}}, "invoice.tax_percent"),
+        ({"refresh": "yes"}, "refresh"),
+    ],
+)
+def test_bad_requests_name_the_field(stack: Stack, change: dict[str, Any], field: str) -> None:
+    api = stack.session_for()
+    answer = api("POST", "/reports", {**_summary_body(), **change})
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+
+
+def test_unknown_jobs_and_formats_answer_4xx(stack: Stack) -> None:
+    api = stack.session_for()
+    done = api.report(_summary_body())
+
+    assert api("GET", "/jobs/nope").status_code == 404
+    assert api("GET", "/jobs/" + "0" * 32).status_code == 404
+    assert api("GET", f"/jobs/{done['id']}/download", params={"format": "doc"}).status_code == 400
+    assert api("GET", "/invoices/INV-404/download", params={"format": "pdf"}).status_code == 404
+
+
+def test_test_email_reaches_the_smtp_server_with_attachments(stack: Stack) -> None:
+    api = stack.session_for()
+    created = api(
+        "POST",
+        "/schedules",
+        {
+            "name": "Weekly hours",
+            "frequency": "WEEKLY",
+            "weekday": "MONDAY",
+            "hour": 8,
+            "zone": "Europe/Berlin",
+            "coverage": "PREVIOUS_WEEK",
+            "formats": ["csv", "pdf"],
+            "recipients": {"to": ["boss@example.com"]},
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    started = api("POST", f"/schedules/{created.json()['id']}/test", {"to": ["me@example.com"]})
+
+    assert started.status_code == 202, started.text
+    done = api.wait(started.json())
+    assert done["state"] == "done", done
+    assert done["result"]["recipients"] == 1
+    assert len(stack.inbox.messages) == 1
+    message = stack.inbox.messages[0]
+    assert message["Subject"].startswith("[Test] Weekly hours")
+    assert message["To"] == "me@example.com"
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "pdf"]
+    assert api("GET", "/deliveries").json()["deliveries"] == []  # a test is not a delivery
+
+
+def test_unsaved_schedule_preview_lists_next_sends(stack: Stack) -> None:
+    api = stack.session_for()
+    answer = api(
+        "POST",
+        "/schedules/next",
+        {
+            "name": "x",
+            "frequency": "DAILY",
+            "hour": 7,
+            "zone": "Asia/Kolkata",
+            "recipients": {"to": ["a@example.com"]},
+        },
+    )
+
+    assert answer.status_code == 200, answer.text
+    sends = answer.json()["next"]
+    assert len(sends) == 5 and all(s["at"].endswith("+05:30") for s in sends)
+    bad = api("POST", "/schedules/next", {"name": "x", "frequency": "HOURLY"})
+    assert bad.status_code == 422
