@@ -18,10 +18,12 @@ the token cipher's ephemeral key is: sessions then die with the process.
 The browser sends the session as `Authorization: Bearer <session>`, never as a cookie, so a
 cross-site page cannot make the browser attach it: CSRF does not apply. As defence in depth
 every `/api/` state change must still be `Content-Type: application/json` (which a plain HTML
-form cannot send) and, when an `Origin` header is present, come from our own origin or one
-of the configured `frame_ancestors`. An expired session answers 401 `session_expired`; the
-page then asks Clockify for a fresh user token (`refreshAddonToken`) and re-exchanges it with
-`POST /api/session`, the token in the JSON body, never in a URL.
+form cannot send) or carry no body and no Content-Type at all (pause, resume, delete, resend:
+a form always sends a Content-Type, so that is no way in either) and, when an `Origin` header
+is present, come from our own origin or one of the configured `frame_ancestors`. An expired
+session answers 401 `session_expired`; the page then asks Clockify for a fresh user token
+(`refreshAddonToken`) and re-exchanges it with `POST /api/session`, the token in the JSON
+body, never in a URL.
 """
 
 from __future__ import annotations
@@ -244,10 +246,19 @@ def _origin_allowed(origin: str, settings: Settings) -> bool:
     return False
 
 
+def _is_bare() -> bool:
+    """No body and no Content-Type: what a client sends for an action the API gives no body."""
+    return (
+        "Content-Type" not in request.headers
+        and not request.content_length
+        and "Transfer-Encoding" not in request.headers
+    )
+
+
 def _check_change(settings: Settings) -> None:
     if request.method not in _CHANGES:
         return
-    if request.mimetype != "application/json":
+    if request.mimetype != "application/json" and not _is_bare():
         raise UnsupportedMediaType("state changes need Content-Type: application/json")
     origin = request.headers.get("Origin")
     if origin is not None and not _origin_allowed(origin, settings):
