@@ -72,11 +72,22 @@ def get_job(session: Session, workspace_id: str, job_id: str) -> ReportJob | Non
 
 
 def lock_job(session: Session, workspace_id: str, job_id: str) -> ReportJob | None:
-    """The job, row-locked until commit (PostgreSQL; SQLite serialises writers anyway)."""
+    """The job, locked against other writers until commit, read after the lock was taken.
+
+    Why the no-op UPDATE first: SQLite has no `FOR UPDATE`, and its deferred transactions let
+    two issuers read the same draft before either writes (a test caught five numbers for one
+    draft). Writing first takes SQLite's write lock, and PostgreSQL's row lock, before the read.
+    """
+    session.execute(
+        update(ReportJob)
+        .where(ReportJob.workspace_id == workspace_id, ReportJob.id == job_id)
+        .values(heartbeat_at=ReportJob.heartbeat_at)
+    )
     return session.scalars(
         select(ReportJob)
         .where(ReportJob.workspace_id == workspace_id, ReportJob.id == job_id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
 
 

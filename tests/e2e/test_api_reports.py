@@ -10,12 +10,12 @@ import email.policy
 import io
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +27,6 @@ from pypdf import PdfReader
 
 from addon import create_app
 from addon.settings import LogFormat, Secret, Settings
-from addon.store.migrate import upgrade
 from addon.web.session import SessionClaims, SessionSigner
 from sandbox.served import ServedApp
 from sandbox.server import SandboxServer
@@ -141,10 +140,10 @@ class Api:
 
 
 @pytest.fixture
-def stack(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
+def stack(db_url: str, encryption_key: Secret) -> Iterator[Stack]:
+    """Sandbox, SMTP server and add-on, on SQLite and on PostgreSQL (`db_url`)."""
     issuer = TokenIssuer(addon_key=Settings().addon_key)
-    database_url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
-    upgrade(database_url)
+    database_url = db_url
     inbox = Inbox()
     smtp_port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -174,7 +173,7 @@ def stack(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
             assert installed.status_code == 201, installed.text
             live.addon_id = str(installed.json()["addonId"])
             yield live
-            addon.app.extensions["addon.jobs"].shutdown()
+            addon.app.extensions["addon.jobs"].shutdown(wait=True)
             addon.app.extensions["addon"].engine.dispose()
     controller.stop()
 
@@ -289,8 +288,9 @@ def test_every_format_downloads_and_opens(stack: Stack) -> None:
     for kind in ("html", "csv", "xlsx", "pdf"):
         answer = api("GET", f"/jobs/{done['id']}/download", params={"format": kind})
         assert answer.status_code == 200, answer.text
-        assert f'filename="summary-{_period()[0]}-{_period()[1]}.{kind}"' in (
-            answer.headers["Content-Disposition"]
+        assert (
+            f'filename="summary-{_period()[0]}-{_period()[1]}.{kind}"'
+            in (answer.headers["Content-Disposition"])
         )
         files[kind] = answer.content
 
@@ -451,3 +451,25 @@ def test_unsaved_schedule_preview_lists_next_sends(stack: Stack) -> None:
     assert len(sends) == 5 and all(s["at"].endswith("+05:30") for s in sends)
     bad = api("POST", "/schedules/next", {"name": "x", "frequency": "HOURLY"})
     assert bad.status_code == 422
+
+
+def test_concurrent_issues_of_one_draft_give_one_number(stack: Stack) -> None:
+    api = stack.session_for()
+    done = api.report({**_summary_body(kind="invoice", groups=[])})
+    key = done["result"]["invoices"][0]["key"]
+    statuses: list[int] = []
+
+    def issue() -> None:
+        clicker = Api(stack.addon.url, api.session)
+        statuses.append(
+            clicker("POST", "/invoices", {"job": done["id"], "invoice": key}).status_code
+        )
+
+    threads = [threading.Thread(target=issue) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201, 409, 409, 409, 409, 409]
+    assert len(api("GET", "/invoices").json()["invoices"]) == 1
