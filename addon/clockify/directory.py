@@ -18,8 +18,10 @@ from decimal import Decimal
 
 from addon.clockify.errors import ClockifyResponseError
 from addon.clockify.shapes import _array, _flag, _object, _optional_text, _text
+from addon.reports.errors import ReportError
 from addon.reports.model import Ref
 from addon.reports.money import Money
+from addon.reports.periods import load_zone
 from addon.reports.rates import RateBook
 
 __all__ = [
@@ -77,6 +79,7 @@ class Member:
     email: str
     hourly_rate: Money | None
     cost_rate: Money | None
+    zone: str | None = None  # the user's own time zone (`settings.timeZone`), when valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +198,26 @@ def parse_member(raw: object, workspace_id: str, path: str = "user") -> Member:
         email=_optional_text(row, "email", path),
         hourly_rate=hourly,
         cost_rate=cost,
+        zone=_zone(row.get("settings")),
     )
+
+
+def _zone(settings: object) -> str | None:
+    """The user's `settings.timeZone` if it names a zone we know; anything else is no zone.
+
+    Tolerant on purpose: the field is optional in the OpenAPI files, and a zone we cannot use
+    must not make the whole user list unreadable.
+    """
+    if not isinstance(settings, dict):
+        return None
+    zone = settings.get("timeZone")
+    if not isinstance(zone, str) or not zone or len(zone) > 64:
+        return None
+    try:
+        load_zone(zone)
+    except ReportError:
+        return None
+    return zone
 
 
 def parse_client(raw: object, path: str = "client") -> ClientInfo:

@@ -106,7 +106,8 @@ class _Directory:
                     ),
                     key=lambda p: (str(p["name"]).casefold(), p["id"]),
                 ),
-                "users": _named(client.users()),
+                "users": _named(users := client.users()),
+                "zones": {u.id: u.zone for u in users if u.zone},
                 "tags": _named(t for t in client.tags() if not t.archived),
             }
         with self._lock:
@@ -236,11 +237,12 @@ def workspace() -> ResponseReturnValue:
     refresh = request.args.get("refresh") in {"1", "true"}
     directory = _directory().get(rt, session.workspace_id, refresh=refresh)
     defaults, _ = _defaults(rt, session.workspace_id)
+    public = {k: v for k, v in directory.items() if k != "zones"}
     return {
-        **directory,
+        **public,
         "user": {"id": session.user_id, "role": session.role},
         "defaults": {
-            "zone": None,
+            "zone": directory["zones"].get(session.user_id),
             "locale": defaults.locale,
             "week_start": defaults.week_start.value,
             "durations": defaults.durations.value,

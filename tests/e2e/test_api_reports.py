@@ -276,6 +276,8 @@ def test_workspace_directory_lists_filters_and_defaults(stack: Stack) -> None:
     assert {u["id"] for u in body["users"]} == set(workspace.users)
     assert len(body["clients"]) == len([c for c in workspace.clients.values() if not c.archived])
     assert body["defaults"]["locale"] == "en_US"
+    assert body["defaults"]["zone"] == workspace.time_zone  # the user's Clockify time zone
+    assert "zones" not in body
     assert body["invoice_defaults"]["number_pattern"] == "INV-{YYYY}-{seq:4}"
 
 

@@ -65,3 +65,12 @@ def test_only_the_demo_starts_both_addon_and_sandbox() -> None:
             continue
         bad = {m for m in _imports(path) if m == "addon" or m.startswith("addon.")}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_web_layer_imports_web_modules() -> None:
+    """Use cases (`addon/jobs`, `addon/reporting.py`, delivery) never reach back into HTTP."""
+    for path in _files("addon"):
+        if path.is_relative_to(ROOT / "addon/web") or path == ROOT / "addon/__init__.py":
+            continue
+        bad = {m for m in _imports(path) if m == "addon.web" or m.startswith("addon.web.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 
+from addon.reports.aggregate import build_summary
 from addon.reports.errors import InvalidSnapshot
 from addon.reports.invoice import build_invoice, plan_invoices
-from addon.reports.model import Invoice, Party
+from addon.reports.model import GroupBy, Invoice, Party
 from addon.reports.money import Money, RoundingRule
-from addon.reports.periods import DateRange
-from addon.reports.snapshot import invoice_from_json, invoice_to_json
+from addon.reports.periods import DateRange, Weekday
+from addon.reports.snapshot import (
+    invoice_from_json,
+    invoice_to_json,
+    summary_from_json,
+    summary_to_json,
+)
 from addon.reports.terms import (
     FixedDiscount,
     InvoiceTerms,
@@ -116,3 +122,19 @@ def test_damaged_snapshot_names_the_bad_field(damage: Any, path: str) -> None:
         invoice_from_json(data)
 
     assert path in str(raised.value)
+
+
+def test_a_summary_round_trips_through_json_with_every_grouping() -> None:
+    rate = Money.from_major(Decimal("95.5"), "EUR")
+    entries = [make_entry(id=f"e{i}", seconds=600 + 613 * i, rate=rate) for i in range(9)]
+    for groups in ([GroupBy.PROJECT], [GroupBy.CLIENT, GroupBy.USER, GroupBy.WEEK]):
+        summary = build_summary(entries, groups, zone="Europe/Berlin", week_start=Weekday.SUNDAY)
+
+        stored = json.loads(json.dumps(summary_to_json(summary)))
+
+        assert summary_from_json(stored) == summary
+
+
+def test_a_summary_snapshot_of_another_schema_is_refused() -> None:
+    with pytest.raises(InvalidSnapshot, match="schema"):
+        summary_from_json({"schema": 2})

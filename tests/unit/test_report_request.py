@@ -1,0 +1,165 @@
+"""`ReportRequest` validation and its cache key; workspace settings as defaults; user zones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from addon.clockify.directory import parse_member
+from addon.jobs.request import MAX_DAYS, InvalidReportRequest, ReportRequest
+from addon.reports.model import GroupBy
+from addon.reports.periods import Weekday
+from addon.reports.terms import LineGrouping, RoundingDirection
+from addon.workspace_settings import workspace_defaults
+
+BODY: dict[str, Any] = {
+    "kind": "summary",
+    "start": "2026-11-01",
+    "end": "2026-11-30",
+    "zone": "Europe/Berlin",
+    "groups": ["PROJECT", "USER"],
+    "filters": {"projects": ["p2", "p1"], "billable": True},
+}
+
+
+def test_a_valid_request_is_read_with_defaults() -> None:
+    request = ReportRequest.from_json(BODY)
+
+    assert request.period.days == 30
+    assert request.groups == (GroupBy.PROJECT, GroupBy.USER)
+    assert request.filters.projects == ("p2", "p1")
+    assert request.week_start is Weekday.MONDAY
+    assert request.locale == "en"
+
+
+def test_the_cache_key_ignores_id_order_but_not_content() -> None:
+    one = ReportRequest.from_json(BODY)
+    swapped = ReportRequest.from_json(
+        {**BODY, "filters": {**BODY["filters"], "projects": ["p1", "p2"]}}
+    )
+    other = ReportRequest.from_json({**BODY, "end": "2026-11-29"})
+
+    assert one.cache_key("w", "") == swapped.cache_key("w", "")
+    assert one.cache_key("w", "") != other.cache_key("w", "")
+    assert one.cache_key("w", "") != one.cache_key("w2", "")
+    assert one.cache_key("w", "") != one.cache_key("w", "2026-12-01T00:00:00+00:00")
+
+
+def test_the_stored_request_reads_back_as_the_same_request() -> None:
+    request = ReportRequest.from_json(
+        {**BODY, "kind": "invoice", "invoice": {"tax_percent": "7.5"}}
+    )
+
+    again = ReportRequest.from_json(request.to_json())
+
+    assert again.to_json() == request.to_json()  # ids come back sorted: the canonical form
+    assert again.cache_key("w", "") == request.cache_key("w", "")
+    assert again.invoice.tax_percent == Decimal("7.5")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"start": "2026-02-30"}, "start"),
+        ({"start": 20261101}, "start"),
+        ({"end": "2026-10-31"}, "end"),
+        ({"start": "2000-01-01"}, "end"),
+        ({"zone": ""}, "zone"),
+        ({"zone": "Europe/Atlantis"}, "zone"),
+        ({"groups": "PROJECT"}, "groups"),
+        ({"groups": ["PROJECT", "PROJECT"]}, "groups"),
+        ({"groups": ["A", "B", "C", "D"]}, "groups"),
+        ({"filters": []}, "filters"),
+        ({"filters": {"colour": 1}}, "filters"),
+        ({"filters": {"billable": "yes"}}, "filters.billable"),
+        ({"filters": {"invoicing": "MAYBE"}}, "filters.invoicing"),
+        ({"durations": "minutes"}, "durations"),
+        ({"locale": 7}, "locale"),
+        ({"week_start": "FUNDAY"}, "week_start"),
+        ({"kind": "invoice", "invoice": []}, "invoice"),
+        ({"kind": "invoice", "invoice": {"due_days": -1}}, "invoice.due_days"),
+        ({"kind": "invoice", "invoice": {"due_days": True}}, "invoice.due_days"),
+        ({"kind": "invoice", "invoice": {"tax_percent": "NaN"}}, "invoice.tax_percent"),
+        (
+            {"kind": "invoice", "invoice": {"discount_percent": "0.00001"}},
+            "invoice.discount_percent",
+        ),
+        ({"kind": "invoice", "invoice": {"grouping": "client"}}, "invoice.grouping"),
+        ({"kind": "invoice", "invoice": {"notes": "x" * 2001}}, "invoice.notes"),
+        ({"kind": "invoice", "invoice": {"font": "x"}}, "invoice"),
+    ],
+)
+def test_bad_input_names_its_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidReportRequest) as caught:
+        ReportRequest.from_json({**BODY, **change})
+
+    assert caught.value.field == field
+    assert str(caught.value)
+
+
+def test_the_longest_period_is_five_years() -> None:
+    ReportRequest.from_json({**BODY, "start": "2021-01-01", "end": "2026-01-04"})
+    assert MAX_DAYS == 1830
+
+
+def test_workspace_settings_become_defaults_and_bad_values_fall_back() -> None:
+    defaults = workspace_defaults(
+        [
+            {"id": "report-locale", "value": "de_DE"},
+            {"id": "week-start", "value": "SUNDAY"},
+            {"id": "tax-percent", "value": "19"},
+            {"id": "second-tax-percent", "value": "lots"},
+            {"id": "payment-terms-days", "value": 14.0},
+            {"id": "billed-time-rounding", "value": "15"},
+            {"id": "billed-time-rounding-mode", "value": "up"},
+            {"id": "invoice-number-pattern", "value": "  {YYYY}/{seq:3}  "},
+        ]
+    )
+
+    assert defaults.locale == "de_DE"
+    assert defaults.week_start is Weekday.SUNDAY
+    assert defaults.tax_percent == Decimal(19)
+    assert defaults.second_tax_percent == Decimal(0)
+    assert defaults.due_days == 14
+    assert defaults.rounding is not None and defaults.rounding.minutes == 15
+    assert defaults.rounding.direction is RoundingDirection.UP
+    assert defaults.number_pattern == "{YYYY}/{seq:3}"
+    assert defaults.grouping is LineGrouping.PROJECT
+    assert [t.percent for t in defaults.taxes()] == [Decimal(19)]
+    assert [t.percent for t in defaults.taxes(Decimal(0), Decimal(5))] == [Decimal(5)]
+
+
+def test_no_settings_means_the_manifest_defaults() -> None:
+    defaults = workspace_defaults([])
+
+    assert (defaults.locale, defaults.due_days, defaults.rounding) == ("en_US", 30, None)
+    assert defaults.numbering().pattern == "INV-{YYYY}-{seq:4}"
+
+
+def test_an_unusable_locale_or_pattern_is_refused_clearly() -> None:
+    defaults = workspace_defaults(
+        [{"id": "report-locale", "value": "ja_JP"}, {"id": "invoice-number-pattern", "value": "X"}]
+    )
+
+    assert defaults.locale == "en_US"  # no Japanese labels yet: formats fall back, never 500
+    with pytest.raises(ValueError, match="Invoice number pattern"):
+        defaults.numbering()
+
+
+@pytest.mark.parametrize(
+    ("settings", "zone"),
+    [
+        ({"timeZone": "Asia/Kolkata"}, "Asia/Kolkata"),
+        ({"timeZone": "Mars/Olympus"}, None),
+        ({"timeZone": 5}, None),
+        ({}, None),
+        (None, None),
+        ("UTC", None),
+    ],
+)
+def test_a_users_time_zone_is_read_only_when_valid(settings: object, zone: str | None) -> None:
+    raw = {"id": "u1", "name": "Ana", "email": "a@x.io", "memberships": [], "settings": settings}
+
+    assert parse_member(raw, "w1").zone == zone
