@@ -10,6 +10,7 @@ with the same status, because a JSON body inside an iframe helps nobody.
 
 from __future__ import annotations
 
+from typing import Final
 from urllib.parse import urlsplit
 
 from flask import Blueprint, render_template, request
@@ -18,11 +19,25 @@ from flask.typing import ResponseReturnValue
 from addon.errors import AddonError, Forbidden
 from addon.manifest import SIDEBAR_PATH
 from addon.runtime import runtime
+from addon.verify.tokens import ClockifyClaims
 from addon.web.session import is_admin_role, open_session, verify_user
 
 __all__ = ["bp", "is_admin_role"]
 
 bp = Blueprint("sidebar", __name__)
+
+LANGUAGES: Final = frozenset({"en", "de", "fr"})
+"""Languages the page's own labels are written in; any other shows English."""
+
+
+def _language(claims: ClockifyClaims) -> str:
+    """`<html lang>` from the token's `language` (`EN`, `DE`, `FR`, `pt_BR`, ...)."""
+    code = (claims.language or "en").replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
+def _theme(claims: ClockifyClaims) -> str:
+    return "dark" if (claims.theme or "").upper() == "DARK" else "light"
 
 
 @bp.errorhandler(AddonError)
@@ -34,7 +49,17 @@ def _explain(exc: AddonError) -> ResponseReturnValue:
 def sidebar() -> ResponseReturnValue:
     claims, active = verify_user(request.args.get("auth_token"))
     if not is_admin_role(claims.workspace_role):
-        raise Forbidden("Reports & Invoices is available to workspace owners and admins only.")
+        # Rendered here rather than raised: the verified token names the viewer's language
+        # and theme, and the refusal should speak both.
+        refused = Forbidden("Reports & Invoices is available to workspace owners and admins only.")
+        page = render_template(
+            "error.html",
+            status=refused.status,
+            message=str(refused),
+            lang=_language(claims),
+            theme=_theme(claims),
+        )
+        return page, refused.status
     # The page gets a session of our own, never the Clockify token (addon/web/session.py);
     # an inactive installation gets the notice and no session, as the API refuses it anyway.
     session = open_session(runtime(), claims)[0] if active else None
@@ -44,5 +69,6 @@ def sidebar() -> ResponseReturnValue:
         active=active,
         session=session,
         region_host=urlsplit(claims.backend_url or "").netloc,
-        theme="dark" if (claims.theme or "").upper() == "DARK" else "light",
+        lang=_language(claims),
+        theme=_theme(claims),
     )

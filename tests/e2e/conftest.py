@@ -3,14 +3,17 @@ headless Chromium from Debian's package (never a downloaded browser)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from aiosmtpd.controller import Controller
 
 from addon import create_app
 from addon.settings import LogFormat, Secret, Settings
@@ -20,12 +23,14 @@ from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
 from sandbox.tokens import TokenIssuer
 from tests.conftest import require_or_skip
+from tests.mail.conftest import Inbox, free_port
 
 
 @dataclass
 class LiveStack:
     sandbox: SandboxServer
     addon: ServedApp
+    inbox: Inbox | None = None
 
     def install(self) -> str:
         response = requests.post(
@@ -42,8 +47,11 @@ class LiveStack:
         return f"{url}?as={viewer}" if viewer else url
 
 
-@pytest.fixture
-def live(tmp_path: Path, encryption_key: Secret) -> Iterator[LiveStack]:
+@contextmanager
+def _live_stack(
+    tmp_path: Path, encryption_key: Secret, *, inbox: Inbox | None = None, **changes: Any
+) -> Iterator[LiveStack]:
+    """The sandbox and the add-on (built from `Settings` plus `changes`) on loopback ports."""
     issuer = TokenIssuer(addon_key=Settings().addon_key)
     database_url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
     upgrade(database_url)
@@ -59,12 +67,51 @@ def live(tmp_path: Path, encryption_key: Secret) -> Iterator[LiveStack]:
                     frame_ancestors=(sandbox.url,),
                     log_format=LogFormat.TEXT,
                     log_level="DEBUG",
+                    **changes,
                 )
             )
 
         with ServedApp(build) as addon:
-            yield LiveStack(sandbox=sandbox, addon=addon)
+            yield LiveStack(sandbox=sandbox, addon=addon, inbox=inbox)
             addon.app.extensions["addon"].engine.dispose()
+
+
+@pytest.fixture
+def live(tmp_path: Path, encryption_key: Secret) -> Iterator[LiveStack]:
+    with _live_stack(tmp_path, encryption_key) as stack:
+        yield stack
+
+
+@pytest.fixture
+def live_mail(tmp_path: Path, encryption_key: Secret) -> Iterator[LiveStack]:
+    """`live`, with the add-on's SMTP settings pointing at an aiosmtpd server (`.inbox`)."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, server_hostname="mail.test")
+    controller.start()
+    try:
+        with _live_stack(
+            tmp_path,
+            encryption_key,
+            inbox=inbox,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            mail_from="Reports & Invoices <reports@addon.test>",
+        ) as stack:
+            yield stack
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where browser tests save screenshots: `SCREENSHOT_DIR` if set, else the test's tmp_path.
+
+    `SCREENSHOT_DIR=docs/screenshots pytest -m browser tests/e2e` regenerates the README's.
+    """
+    directory = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path / "screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 @pytest.fixture(scope="session")
