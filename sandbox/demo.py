@@ -24,6 +24,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -205,10 +206,38 @@ def check(demo: Demo) -> None:
     frame.raise_for_status()
     if SEED_WORKSPACE_ID not in frame.text:
         raise RuntimeError("the sidebar does not show the seeded workspace")
+    _check_report(demo, frame.text)
     outbox = requests.get(demo.outbox_url, timeout=10)
     outbox.raise_for_status()
     if "Weekly summary" not in outbox.text:
         raise RuntimeError("the outbox page does not list the scheduled email")
+
+
+def _check_report(demo: Demo, sidebar: str) -> None:
+    """Build last month's summary through the sidebar's API, as the page does, and download it."""
+    found = re.search(r'<meta name="session" content="([^"]+)">', sidebar)
+    if found is None:
+        raise RuntimeError("the sidebar page carries no session")
+    api = requests.Session()
+    api.headers["Authorization"] = f"Bearer {found.group(1)}"
+    end = datetime.now(UTC).date() - timedelta(days=1)
+    body = {
+        "kind": "summary",
+        "start": (end - timedelta(days=30)).isoformat(),
+        "end": end.isoformat(),
+        "zone": "Europe/Berlin",
+        "groups": ["PROJECT"],
+    }
+    job = api.post(f"{demo.addon_url}/api/reports", json=body, timeout=10).json()
+    deadline = time.monotonic() + 60
+    while job.get("state") in {"queued", "running"} and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = api.get(f"{demo.addon_url}/api/jobs/{job['id']}", timeout=10).json()
+    if job.get("state") != "done" or not job["result"]["totals"]["entries"]:
+        raise RuntimeError(f"the sidebar's summary report did not build: {job.get('error')}")
+    pdf = api.get(f"{demo.addon_url}/api/jobs/{job['id']}/download?format=pdf", timeout=30)
+    if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
+        raise RuntimeError("the summary PDF did not download")
 
 
 def main(argv: list[str] | None = None) -> int:
