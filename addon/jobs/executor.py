@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,25 +32,38 @@ __all__ = ["HEARTBEAT_SECONDS", "STALE_AFTER", "JobContext", "JobExecutor", "Wor
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS: Final = 5.0
+HEARTBEAT_SECONDS: Final = 1.0
 STALE_AFTER: Final = timedelta(seconds=60)
-_PROGRESS_EVERY: Final = 0.4  # seconds between progress writes: the page polls about twice a second
 
 
 @dataclass(slots=True)
 class JobContext:
-    """What a job's work function gets: its id and a throttled progress reporter."""
+    """What a job's work function gets: its id and a cheap progress reporter.
+
+    `progress` only records the latest stage and count in memory, except when the stage
+    changes, which is written at once so the page sees "fetching entries" become "rendering"
+    without delay. The executor's heartbeat writes the latest figures every second, so a job
+    blocked on a slow Clockify page still shows how far it got.
+    """
 
     job_id: str
     runtime: Runtime
     pages: Callable[[], int] = lambda: 0
-    _last: float = field(default=0.0)
+    stage: str = "queued"
+    count: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def progress(self, stage: str, count: int, *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last < _PROGRESS_EVERY:
-            return
-        self._last = now
+        with self._lock:
+            changed = stage != self.stage
+            self.stage, self.count = stage, count
+        if changed or force:
+            self.save()
+
+    def save(self) -> None:
+        """Write the latest progress and the heartbeat."""
+        with self._lock:
+            stage, count = self.stage, self.count
         with self.runtime.sessions.begin() as session:
             store.record_progress(
                 session,
@@ -72,7 +84,7 @@ class JobExecutor:
     def __init__(self, runtime: Runtime, workers: int) -> None:
         self.runtime = runtime
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report-job")
-        self._running: set[str] = set()
+        self._running: dict[str, JobContext | None] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
@@ -80,7 +92,7 @@ class JobExecutor:
     def submit(self, job_id: str, work: Work) -> None:
         """Queue `work` for `job_id`; its heartbeat starts now, so a long queue is not "lost"."""
         with self._lock:
-            self._running.add(job_id)
+            self._running[job_id] = None
             if self._beat is None:  # started on first use: most app instances never run a job
                 self._beat = threading.Thread(
                     target=self._heartbeat, name="report-heartbeat", daemon=True
@@ -94,6 +106,8 @@ class JobExecutor:
 
     def _run(self, job_id: str, work: Work) -> None:
         context = JobContext(job_id, self.runtime)
+        with self._lock:
+            self._running[job_id] = context
         try:
             context.progress("starting", 0, force=True)
             result = work(context)
@@ -107,7 +121,7 @@ class JobExecutor:
             self._finish(job_id, result=result)
         finally:
             with self._lock:
-                self._running.discard(job_id)
+                self._running.pop(job_id, None)
 
     def _finish(
         self,
@@ -122,15 +136,17 @@ class JobExecutor:
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT_SECONDS):
             with self._lock:
-                running = list(self._running)
-            if not running:
-                continue
+                waiting = [job_id for job_id, c in self._running.items() if c is None]
+                working = [c for c in self._running.values() if c is not None]
             try:
-                with self.runtime.sessions.begin() as session:
-                    session.execute(
-                        update(ReportJob)
-                        .where(ReportJob.id.in_(running))
-                        .values(heartbeat_at=self.runtime.now())
-                    )
+                for context in working:
+                    context.save()
+                if waiting:
+                    with self.runtime.sessions.begin() as session:
+                        session.execute(
+                            update(ReportJob)
+                            .where(ReportJob.id.in_(waiting))
+                            .values(heartbeat_at=self.runtime.now())
+                        )
             except Exception:  # a database blip must not kill the heartbeat thread
                 log.warning("report heartbeat failed", exc_info=True)

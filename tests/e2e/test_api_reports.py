@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +27,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from addon import create_app
+from addon.jobs.request import ReportRequest
 from addon.settings import LogFormat, Secret, Settings
+from addon.store import jobs
+from addon.store.migrate import upgrade
 from addon.web.session import SessionClaims, SessionSigner
+from sandbox.faults import Fault, FaultKind
+from sandbox.generator import generate_workspace
 from sandbox.served import ServedApp
 from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
@@ -73,11 +79,26 @@ class Stack:
     inbox: Inbox
     addon_id: str = ""
 
-    def session_for(self, user_id: str | None = None, role: str = "OWNER") -> Api:
-        workspace = self.sandbox.state.workspace(SEED_WORKSPACE_ID)
+    def install(self, workspace_id: str) -> str:
+        installed = requests.post(
+            f"{self.sandbox.url}/sandbox/workspaces/{workspace_id}/addons",
+            json={"manifestUrl": f"{self.addon.url}/manifest"},
+            timeout=10,
+        )
+        assert installed.status_code == 201, installed.text
+        return str(installed.json()["addonId"])
+
+    def session_for(
+        self,
+        user_id: str | None = None,
+        *,
+        workspace_id: str = SEED_WORKSPACE_ID,
+        addon_id: str = "",
+    ) -> Api:
+        workspace = self.sandbox.state.workspace(workspace_id)
         user = workspace.users[user_id] if user_id else workspace.owner
         url = (
-            f"{self.sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{self.addon_id}/0"
+            f"{self.sandbox.url}/workspaces/{workspace_id}/addons/{addon_id or self.addon_id}/0"
             f"?as={user.id}"
         )
         shell = requests.get(url, timeout=10)
@@ -142,8 +163,19 @@ class Api:
 @pytest.fixture
 def stack(db_url: str, encryption_key: Secret) -> Iterator[Stack]:
     """Sandbox, SMTP server and add-on, on SQLite and on PostgreSQL (`db_url`)."""
+    yield from _stack(db_url, encryption_key)
+
+
+@pytest.fixture
+def lite(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
+    """The same on SQLite only, for tests about Clockify's side rather than the database's."""
+    url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
+    upgrade(url)
+    yield from _stack(url, encryption_key)
+
+
+def _stack(database_url: str, encryption_key: Secret) -> Iterator[Stack]:
     issuer = TokenIssuer(addon_key=Settings().addon_key)
-    database_url = db_url
     inbox = Inbox()
     smtp_port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -165,13 +197,7 @@ def stack(db_url: str, encryption_key: Secret) -> Iterator[Stack]:
 
         with ServedApp(build) as addon:
             live = Stack(sandbox, addon, inbox)
-            installed = requests.post(
-                f"{sandbox.url}/sandbox/workspaces/{SEED_WORKSPACE_ID}/addons",
-                json={"manifestUrl": f"{addon.url}/manifest"},
-                timeout=10,
-            )
-            assert installed.status_code == 201, installed.text
-            live.addon_id = str(installed.json()["addonId"])
+            live.addon_id = live.install(SEED_WORKSPACE_ID)
             yield live
             addon.app.extensions["addon.jobs"].shutdown(wait=True)
             addon.app.extensions["addon"].engine.dispose()
@@ -252,26 +278,26 @@ def test_identical_reports_are_served_from_cache_and_refresh_builds_anew(stack: 
     assert fresh.status_code == 202 and fresh.json()["id"] != first["id"]
 
 
-def test_a_project_filter_narrows_the_report_to_clockifys_figure(stack: Stack) -> None:
-    api = stack.session_for()
+def test_a_project_filter_narrows_the_report_to_clockifys_figure(lite: Stack) -> None:
+    api = lite.session_for()
     directory = api("GET", "/workspace").json()
     project = directory["projects"][0]["id"]
 
     everything = api.report(_summary_body())
     narrowed = api.report(_summary_body(filters={"projects": [project]}))
 
-    expected = _clockify_total(stack, {"projects": {"ids": [project], "contains": "CONTAINS"}})
+    expected = _clockify_total(lite, {"projects": {"ids": [project], "contains": "CONTAINS"}})
     assert narrowed["result"]["totals"]["duration"] == expected
     assert 0 < expected < everything["result"]["totals"]["duration"]
 
 
-def test_workspace_directory_lists_filters_and_defaults(stack: Stack) -> None:
-    api = stack.session_for()
+def test_workspace_directory_lists_filters_and_defaults(lite: Stack) -> None:
+    api = lite.session_for()
     answer = api("GET", "/workspace")
 
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    workspace = stack.sandbox.state.workspace(SEED_WORKSPACE_ID)
+    workspace = lite.sandbox.state.workspace(SEED_WORKSPACE_ID)
     assert body["workspace"]["id"] == SEED_WORKSPACE_ID
     assert {u["id"] for u in body["users"]} == set(workspace.users)
     assert len(body["clients"]) == len([c for c in workspace.clients.values() if not c.archived])
@@ -281,8 +307,8 @@ def test_workspace_directory_lists_filters_and_defaults(stack: Stack) -> None:
     assert body["invoice_defaults"]["number_pattern"] == "INV-{YYYY}-{seq:4}"
 
 
-def test_every_format_downloads_and_opens(stack: Stack) -> None:
-    api = stack.session_for()
+def test_every_format_downloads_and_opens(lite: Stack) -> None:
+    api = lite.session_for()
     done = api.report(_summary_body())
     total = done["result"]["totals"]["duration"]
 
@@ -383,16 +409,16 @@ def test_a_non_admin_session_can_read_and_change_nothing(
         ({"refresh": "yes"}, "refresh"),
     ],
 )
-def test_bad_requests_name_the_field(stack: Stack, change: dict[str, Any], field: str) -> None:
-    api = stack.session_for()
+def test_bad_requests_name_the_field(lite: Stack, change: dict[str, Any], field: str) -> None:
+    api = lite.session_for()
     answer = api("POST", "/reports", {**_summary_body(), **change})
 
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
 
 
-def test_unknown_jobs_and_formats_answer_4xx(stack: Stack) -> None:
-    api = stack.session_for()
+def test_unknown_jobs_and_formats_answer_4xx(lite: Stack) -> None:
+    api = lite.session_for()
     done = api.report(_summary_body())
 
     assert api("GET", "/jobs/nope").status_code == 404
@@ -401,8 +427,8 @@ def test_unknown_jobs_and_formats_answer_4xx(stack: Stack) -> None:
     assert api("GET", "/invoices/INV-404/download", params={"format": "pdf"}).status_code == 404
 
 
-def test_test_email_reaches_the_smtp_server_with_attachments(stack: Stack) -> None:
-    api = stack.session_for()
+def test_test_email_reaches_the_smtp_server_with_attachments(lite: Stack) -> None:
+    api = lite.session_for()
     created = api(
         "POST",
         "/schedules",
@@ -425,8 +451,8 @@ def test_test_email_reaches_the_smtp_server_with_attachments(stack: Stack) -> No
     done = api.wait(started.json())
     assert done["state"] == "done", done
     assert done["result"]["recipients"] == 1
-    assert len(stack.inbox.messages) == 1
-    message = stack.inbox.messages[0]
+    assert len(lite.inbox.messages) == 1
+    message = lite.inbox.messages[0]
     assert message["Subject"].startswith("[Test] Weekly hours")
     assert message["To"] == "me@example.com"
     names = [part.get_filename() for part in message.iter_attachments()]
@@ -434,8 +460,8 @@ def test_test_email_reaches_the_smtp_server_with_attachments(stack: Stack) -> No
     assert api("GET", "/deliveries").json()["deliveries"] == []  # a test is not a delivery
 
 
-def test_unsaved_schedule_preview_lists_next_sends(stack: Stack) -> None:
-    api = stack.session_for()
+def test_unsaved_schedule_preview_lists_next_sends(lite: Stack) -> None:
+    api = lite.session_for()
     answer = api(
         "POST",
         "/schedules/next",
@@ -475,3 +501,85 @@ def test_concurrent_issues_of_one_draft_give_one_number(stack: Stack) -> None:
 
     assert sorted(statuses) == [201, 409, 409, 409, 409, 409]
     assert len(api("GET", "/invoices").json()["invoices"]) == 1
+
+
+def test_a_large_report_shows_its_progress_while_clockify_pages_arrive(lite: Stack) -> None:
+    workspace = generate_workspace(
+        lite.sandbox.state,
+        41,
+        entries=2500,
+        expenses=0,
+        start=date(2025, 1, 1),
+        end=date(2025, 6, 30),
+    )
+    addon_id = lite.install(workspace.id)
+    api = lite.session_for(workspace_id=workspace.id, addon_id=addon_id)
+    slow = Fault(FaultKind.SLOW, count=3, path="/reports/detailed", delay=1.5)
+    lite.sandbox.state.faults.inject(workspace.id, slow)
+    body = {"kind": "summary", "start": "2025-01-01", "end": "2025-06-30", "groups": ["USER"]}
+
+    job = api("POST", "/reports", body).json()
+    seen: list[tuple[str, str, int, int]] = []
+    while job["state"] in {"queued", "running"}:
+        time.sleep(0.1)
+        job = api("GET", f"/jobs/{job['id']}").json()
+        progress = job["progress"]
+        seen.append((job["state"], progress["stage"], progress["entries"], progress["pages"]))
+
+    assert job["state"] == "done", job
+    assert job["result"]["totals"]["entries"] == 2500
+    during = [s for s in seen if s[0] == "running" and s[1] == "entries"]
+    assert any(0 < s[2] < 2500 for s in during), seen  # part-way figures reached the page
+    assert max(s[3] for s in during) >= 2  # and the Clockify requests made so far
+
+
+def test_clockify_being_down_fails_the_job_with_a_reason(lite: Stack) -> None:
+    api = lite.session_for()
+    down = Fault(FaultKind.ERROR, status=503, count=1000, path="/reports/")
+    lite.sandbox.state.faults.inject(SEED_WORKSPACE_ID, down)
+
+    started = api("POST", "/reports", _summary_body())
+    done = api.wait(started.json(), timeout=120)
+
+    assert done["state"] == "failed"
+    assert done["error"]["error"] == "clockify_unavailable"
+    assert done["result"] is None
+    lite.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
+    retried = api.report(_summary_body())  # a failed job is never served from the cache
+    assert retried["id"] != done["id"]
+
+
+def test_a_job_whose_process_died_reads_as_interrupted(stack: Stack) -> None:
+    api = stack.session_for()
+    runtime = stack.addon.app.extensions["addon"]
+    with runtime.sessions.begin() as db:
+        job = jobs.create_job(
+            db,
+            workspace_id=SEED_WORKSPACE_ID,
+            user_id="u",
+            kind="summary",
+            request=ReportRequest.from_json(_summary_body()).to_json(),
+            cache_key="orphan",
+            now=runtime.now() - timedelta(minutes=5),
+        )
+        job_id = job.id
+
+    seen = api("GET", f"/jobs/{job_id}").json()
+
+    assert seen["state"] == "failed" and seen["error"]["error"] == "interrupted"
+
+
+def test_a_workspace_gets_at_most_eight_reports_in_progress(stack: Stack) -> None:
+    api = stack.session_for()
+    stack.sandbox.state.faults.inject(
+        SEED_WORKSPACE_ID, Fault(FaultKind.SLOW, count=8, path="/reports/", delay=1)
+    )
+    answers = [
+        api("POST", "/reports", _summary_body(end=_period()[1], start=f"2026-0{1 + i % 9}-01"))
+        for i in range(9)
+    ]
+
+    assert [a.status_code for a in answers[:8]] == [202] * 8
+    assert answers[8].status_code == 429
+    assert answers[8].json()["error"] == "too_many_jobs"
+    stack.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
