@@ -14,7 +14,7 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from addon.clockify.queries import Invoicing
-from addon.delivery.spec import AttachmentFormat, ReportKind
+from addon.delivery.spec import MAX_IDS, AttachmentFormat, ReportKind
 from addon.render.i18n import DurationStyle
 from addon.reports.model import GroupBy
 from addon.reports.periods import Weekday
@@ -38,7 +38,8 @@ def _enum(values: Any) -> dict[str, Any]:
 
 
 def _ids() -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}}
+    item = {"type": "string", "minLength": 1, "maxLength": 64}
+    return {"type": "array", "items": item, "maxItems": MAX_IDS}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -85,6 +86,30 @@ _READ_ONLY: Final = {
         "description": "In the schedule's zone; null while paused",
     },
 }
+
+
+def _only_for(field: str, frequency: Frequency) -> list[dict[str, Any]]:
+    """`field` is required (not null) for `frequency` and null for the other frequencies.
+
+    Two implications rather than if/else, so an unknown frequency fails only its enum.
+    """
+    others = [f.value for f in Frequency if f is not frequency]
+    return [
+        {
+            "if": {"properties": {"frequency": {"const": frequency.value}}},
+            "then": {"required": [field], "properties": {field: {"not": {"type": "null"}}}},
+        },
+        {
+            "if": {"properties": {"frequency": {"enum": others}}},
+            "then": {"properties": {field: {"type": "null"}}},
+        },
+    ]
+
+
+_CADENCE_RULES: Final = [
+    *_only_for("weekday", Frequency.WEEKLY),
+    *_only_for("day_of_month", Frequency.MONTHLY),
+]
 _SCHEDULE_INPUT: Final = {
     "type": "object",
     "description": (
@@ -93,19 +118,24 @@ _SCHEDULE_INPUT: Final = {
     ),
     "required": ["name", "frequency", "hour", "zone", "recipients"],
     "additionalProperties": False,
+    "allOf": _CADENCE_RULES,
     "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "kind": _enum(ReportKind),
         "filters": _ref("Filters"),
-        "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3},
-        "formats": {"type": "array", "items": _enum(AttachmentFormat)},
+        "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3, "uniqueItems": True},
+        "formats": {"type": "array", "items": _enum(AttachmentFormat), "uniqueItems": True},
         "locale": {"type": "string"},
         "durations": _enum(DurationStyle),
         "frequency": _enum(Frequency),
         "weekday": {"type": ["string", "null"], "enum": [*(d.value for d in Weekday), None]},
         "day_of_month": {
             "description": "1-31, or 0 for the last day of the month (input also takes LAST)",
-            "type": ["integer", "string", "null"],
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": 31},
+                {"const": "LAST"},
+                {"type": "null"},
+            ],
         },
         "hour": {"type": "integer", "minimum": 0, "maximum": 23},
         "minute": {"type": "integer", "minimum": 0, "maximum": 59},
@@ -115,9 +145,13 @@ _SCHEDULE_INPUT: Final = {
         "recipients": {
             "type": "object",
             "required": ["to"],
-            "properties": {"to": _ADDRESSES, "cc": _ADDRESSES, "bcc": _ADDRESSES},
+            "properties": {
+                "to": {**_ADDRESSES, "minItems": 1},
+                "cc": _ADDRESSES,
+                "bcc": _ADDRESSES,
+            },
         },
-        "subject_template": {"type": "string", "maxLength": 500},
+        "subject_template": {"type": "string", "minLength": 1, "maxLength": 500},
         "body_template": {"type": "string", "maxLength": 10000},
         "skip_when_empty": {"type": "boolean"},
         **_READ_ONLY,
