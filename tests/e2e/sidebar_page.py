@@ -21,6 +21,7 @@ from typing import Any
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.connections import clockify_for
 from addon.render.i18n import DurationStyle, Formatter
+from addon.render.tables import group_label
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy, Summary
 from addon.reports.periods import DateRange, Weekday
@@ -34,6 +35,7 @@ __all__ = [
     "expected_summary",
     "formatted_totals",
     "open_sidebar",
+    "row_labels",
     "user_token",
 ]
 
@@ -46,6 +48,11 @@ WAIT = 15_000
 class Sidebar:
     page: Any  # playwright.sync_api.Page
     frame: Any  # playwright.sync_api.FrameLocator
+
+    @property
+    def form(self) -> Any:
+        """The Report tab's form (the schedule form repeats many of its labels)."""
+        return self.frame.locator("#report-form")
 
     def tab(self, name: str) -> None:
         self.frame.get_by_role("tab", name=name).click()
@@ -77,7 +84,7 @@ class Sidebar:
     def screenshot(self, path: Path, target: Any = None) -> None:
         """Save the page (the Clockify shell around our iframe), `target` scrolled into view."""
         if target is not None:
-            target.scroll_into_view_if_needed()
+            target.evaluate("node => node.scrollIntoView({block: 'start'})")
         self.page.screenshot(path=path)
 
 
@@ -151,6 +158,12 @@ def expected_summary(
     with clockify_for(runtime, SEED_WORKSPACE_ID) as client:
         entries = list(client.detailed(query))
     return build_summary(entries, tuple(groups), zone=zone, week_start=Weekday.MONDAY)
+
+
+def row_labels(summary: Summary, locale: str = "en_US") -> list[str]:
+    """The first level's row labels as every renderer prints them."""
+    fmt = Formatter(locale, DurationStyle.DECIMAL)
+    return [group_label(row, fmt) for row in summary.rows]
 
 
 def formatted_totals(summary: Summary, locale: str = "en_US") -> dict[str, str]:

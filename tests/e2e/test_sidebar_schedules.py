@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from addon.delivery.runner import MailRetry, tick
 from addon.mail.smtp import SmtpSender
@@ -101,7 +102,7 @@ def test_a_schedule_is_created_previewed_paused_edited_and_deleted(
     frame.locator("#schedules tr:not(.paused)", has_text="Friday hours").wait_for(timeout=WAIT)
 
     row.get_by_role("button", name="Edit").click()
-    assert frame.locator("#schedule-form-title").inner_text() == "Edit schedule"
+    expect(frame.locator("#schedule-form-title")).to_have_text("Edit schedule", timeout=WAIT)
     assert frame.get_by_label("Name", exact=True).input_value() == "Friday hours"
     frame.get_by_label("Name", exact=True).fill("Friday hours (team)")
     frame.get_by_role("button", name="Save schedule").click()

@@ -114,7 +114,8 @@ def test_dark_theme_and_german_come_from_the_clockify_token(
     frame.get_by_label("Daten", exact=True).select_option("last_month")
     frame.get_by_label("Dann nach").first.select_option("USER")
     sidebar.run_report()
-    sidebar.screenshot(screenshots / "dark-theme.png", frame.locator("#report-result"))
+    assert frame.locator("#report-progress").inner_text().startswith("Bericht fertig")
+    sidebar.screenshot(screenshots / "dark-theme.png", frame.locator("body"))
 
 
 def test_the_page_fits_a_600_pixel_wide_iframe(live: LiveStack, browser: Any) -> None:

@@ -34,7 +34,8 @@ const EN = {
   report_empty: "Choose a period and filters, then run the report to see it here.",
   stage_queued: "Waiting to start…", stage_entries: "Fetching time entries: {entries} so far ({pages} pages)…",
   stage_expenses: "Fetching expenses ({entries} entries fetched)…", stage_building: "Building the report…",
-  stage_sending: "Sending the email…", stage_done: "Done.", from_cache: "Served from the cache.",
+  stage_sending: "Sending the email…", stage_done: "Done.",
+  stage_rendering: "Rendering the report…", stage_working: "Working…", from_cache: "Served from the cache.",
   report_done: "Report ready: {entries} entries.", report_failed: "The report could not be built: {message}",
   total_time: "Total time", billable_time: "Billable time", entries: "Time entries", amounts: "Amount",
   download_report: "Download the report", download_as: "Download {format}", downloads: "Downloads",
@@ -116,6 +117,7 @@ const DE = {
   stage_queued: "Wartet auf den Start…", stage_entries: "Zeiteinträge werden abgerufen: bisher {entries} ({pages} Seiten)…",
   stage_expenses: "Ausgaben werden abgerufen ({entries} Einträge abgerufen)…",
   stage_building: "Bericht wird erstellt…", stage_sending: "E-Mail wird gesendet…", stage_done: "Fertig.",
+  stage_rendering: "Bericht wird gesetzt…", stage_working: "In Arbeit…",
   from_cache: "Aus dem Cache geliefert.", report_done: "Bericht fertig: {entries} Einträge.",
   report_failed: "Der Bericht konnte nicht erstellt werden: {message}",
   total_time: "Gesamtzeit", billable_time: "Abrechenbare Zeit", entries: "Zeiteinträge", amounts: "Betrag",
@@ -200,6 +202,7 @@ const FR = {
   stage_queued: "En attente…", stage_entries: "Récupération des entrées : {entries} jusqu’ici ({pages} pages)…",
   stage_expenses: "Récupération des dépenses ({entries} entrées récupérées)…",
   stage_building: "Construction du rapport…", stage_sending: "Envoi de l’e-mail…", stage_done: "Terminé.",
+  stage_rendering: "Mise en page du rapport…", stage_working: "En cours…",
   from_cache: "Servi depuis le cache.", report_done: "Rapport prêt : {entries} entrées.",
   report_failed: "Le rapport n’a pas pu être construit : {message}",
   total_time: "Temps total", billable_time: "Temps facturable", entries: "Entrées de temps", amounts: "Montant",
@@ -265,6 +268,10 @@ export function t(key, values) {
     return text;
   }
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+export function has(key) {
+  return key in EN;
 }
 
 /** Translate every `data-i18n*` attribute under `root` (English is already in the markup). */

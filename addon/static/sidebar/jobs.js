@@ -2,7 +2,7 @@
 // the job is done or failed. A newer run aborts the older poll through its AbortSignal, so a
 // slow first report can never overwrite the result of a second one.
 
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 import { count } from "./format.js";
 
 export const POLL_MS = 500;
@@ -46,5 +46,6 @@ export async function pollJob(api, job, { onProgress, signal } = {}) {
 export function describeProgress(job) {
   const progress = job.progress || {};
   const stage = job.state === "queued" ? "queued" : (progress.stage || "queued");
-  return t(`stage_${stage}`, { entries: count(progress.entries), pages: count(progress.pages) });
+  const key = has(`stage_${stage}`) ? `stage_${stage}` : "stage_working"; // stages may grow
+  return t(key, { entries: count(progress.entries), pages: count(progress.pages) });
 }

@@ -29,12 +29,22 @@ export function downloadButtons(api, pathFor, baseName, formats = FORMATS) {
   });
 }
 
+/** "English", "Deutsch (Schweiz)": a locale code named in its own language, when it is one. */
+function localeName(code) {
+  const tag = code.replace("_", "-");
+  try {
+    return new Intl.DisplayNames([tag], { type: "language" }).of(tag) || code;
+  } catch {
+    return code;
+  }
+}
+
 function fillSelectValue(select, value) {
   if (!value) {
     return;
   }
   if (![...select.options].some((option) => option.value === value)) {
-    select.append(el("option", { value }, value));
+    select.append(el("option", { value }, localeName(value)));
   }
   select.value = value;
 }
@@ -142,6 +152,7 @@ export function initReport(context) {
       filters: readFilters(form, pickers),
       locale: form.elements.locale.value,
       durations: form.elements.durations.value,
+      week_start: weekStart,
       refresh: form.elements.refresh.checked,
     };
     if (kind === "summary") {
