@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fetch.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/schedules.py
+	$(BIN)/python bench/sidebar.py
 
 clean:
 	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache
