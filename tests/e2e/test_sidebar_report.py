@@ -221,6 +221,10 @@ def test_an_invoice_draft_is_issued_once_and_listed(
     draft = drafts.first
     client = draft.locator("h3").inner_text()
     total = draft.locator(".draft-total").inner_text()
+    draft.get_by_role("button", name="Show in preview").click()
+    section = frame.locator("#report-preview .draft.focused")
+    assert section.get_attribute("data-key") == draft.get_attribute("data-key")
+    assert client in section.inner_text() and total in section.inner_text()
     name, pdf = _download(sidebar, draft, "PDF", tmp_path)
     assert name.startswith("invoice-draft-") and name.endswith(".pdf")
     assert total in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

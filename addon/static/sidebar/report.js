@@ -201,6 +201,24 @@ export function initReport(context) {
     ];
   }
 
+  /** A button that scrolls to the draft's section of the preview (the server marks it data-key). */
+  function previewLink(draft) {
+    const button = el("button", { type: "button", class: "link", dataset: { action: "show" } }, t("show_preview"));
+    button.addEventListener("click", () => {
+      const preview = document.getElementById("report-preview");
+      const section = [...preview.querySelectorAll("[data-key]")].find((node) => node.dataset.key === draft.key);
+      if (!section) {
+        return;
+      }
+      preview.querySelector(".draft.focused")?.classList.remove("focused");
+      section.classList.add("focused");
+      section.tabIndex = -1;
+      section.scrollIntoView({ block: "start" });
+      section.focus({ preventScroll: true });
+    });
+    return button;
+  }
+
   function draftCard(job, draft) {
     const status = el("p", { class: "draft-status", role: "status" });
     const issue = el("button", { type: "button", class: "primary", dataset: { action: "issue" } }, t("issue"));
@@ -213,7 +231,7 @@ export function initReport(context) {
       el("div", { class: "downloads", role: "group", "aria-label": t("download_report") },
         downloadButtons(api, (format) => `/jobs/${encodeURIComponent(job.id)}/download?format=${format}&invoice=${encodeURIComponent(draft.key)}`,
           `invoice-${draft.client.name}`)),
-      el("div", { class: "draft-issue" }, issue, status));
+      el("div", { class: "draft-issue" }, issue, previewLink(draft), status));
     const issued = (number) => {
       issue.disabled = true;
       status.textContent = t("issued_as", { number });
