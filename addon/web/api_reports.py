@@ -41,12 +41,11 @@ from addon.runtime import Runtime, runtime
 from addon.schedules import next_occurrence
 from addon.store import invoices as invoice_store
 from addon.store import jobs as store
-from addon.store import repositories as repo
 from addon.store import schedules as schedule_store
 from addon.store.models import IssuedInvoice, ReportJob
 from addon.web.api_schedules import MAX_ID, NotFound, spec_from_body
 from addon.web.requests import json_object
-from addon.web.session import current_session, guard_api
+from addon.web.session import current_installation, current_session, guard_api
 from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
 
 __all__ = ["TooManyJobs", "bp", "init_app", "job_json"]
@@ -144,15 +143,10 @@ def _directory() -> _Directory:
     return value
 
 
-def _defaults(rt: Runtime, workspace_id: str) -> tuple[WorkspaceDefaults, str]:
+def _defaults() -> tuple[WorkspaceDefaults, str]:
     """The workspace's defaults and a version string of its settings (for the cache key)."""
-    with rt.sessions() as db:
-        installation = repo.get_installation(db, workspace_id)
-        settings = installation.settings if installation is not None else []
-        version = ""
-        if installation is not None and installation.settings_updated_at is not None:
-            version = installation.settings_updated_at.isoformat()
-        return workspace_defaults(settings or []), version
+    installation = current_installation()
+    return workspace_defaults(installation.settings), installation.settings_version
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -236,7 +230,7 @@ def workspace() -> ResponseReturnValue:
     rt, session = runtime(), current_session()
     refresh = request.args.get("refresh") in {"1", "true"}
     directory = _directory().get(rt, session.workspace_id, refresh=refresh)
-    defaults, _ = _defaults(rt, session.workspace_id)
+    defaults, _ = _defaults()
     public = {k: v for k, v in directory.items() if k != "zones"}
     return {
         **public,
@@ -263,7 +257,7 @@ def start_report() -> ResponseReturnValue:
     """Queue a report (202), or return an identical one built moments ago (200, cached)."""
     rt, session = runtime(), current_session()
     body = json_object(request)
-    defaults, version = _defaults(rt, session.workspace_id)
+    defaults, version = _defaults()
     wanted = ReportRequest.from_json(body, default_locale=defaults.locale)
     refresh = body.get("refresh", False)
     if not isinstance(refresh, bool):
@@ -401,7 +395,7 @@ def issue() -> ResponseReturnValue:
         raise InvalidReportRequest("job", "job must be the id of a finished invoice report.")
     if not isinstance(key, str):
         raise InvalidReportRequest("invoice", "invoice must be the key of one of its drafts.")
-    defaults, _ = _defaults(rt, session.workspace_id)
+    defaults, _ = _defaults()
     numbering = defaults.numbering()
     with rt.sessions.begin() as db:
         job = store.lock_job(db, session.workspace_id, _job_id(job_id))
@@ -439,7 +433,7 @@ def issue() -> ResponseReturnValue:
 @bp.get("/invoices")
 def list_invoices() -> ResponseReturnValue:
     rt, session = runtime(), current_session()
-    defaults, _ = _defaults(rt, session.workspace_id)
+    defaults, _ = _defaults()
     fmt = Formatter(defaults.locale)
     with rt.sessions() as db:
         rows = invoice_store.list_issued_invoices(db, session.workspace_id, MAX_INVOICES)
@@ -450,7 +444,7 @@ def list_invoices() -> ResponseReturnValue:
 def download_invoice(number: str) -> ResponseReturnValue:
     rt, session = runtime(), current_session()
     kind = _format()
-    defaults, _ = _defaults(rt, session.workspace_id)
+    defaults, _ = _defaults()
     with rt.sessions() as db:
         invoice = load_invoice(db, session.workspace_id, number[:128])
     if invoice is None:

@@ -35,7 +35,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
@@ -51,12 +51,14 @@ from addon.web.requests import json_object
 
 __all__ = [
     "SESSION_SECONDS",
+    "InstallationView",
     "InvalidSession",
     "OriginNotAllowed",
     "SessionClaims",
     "SessionExpired",
     "SessionSigner",
     "bp",
+    "current_installation",
     "current_session",
     "guard_api",
     "init_app",
@@ -200,22 +202,44 @@ def open_session(rt: Runtime, claims: ClockifyClaims) -> tuple[str, SessionClaim
     return signer().issue(session), session
 
 
-def _check_installation(rt: Runtime, workspace_id: str, addon_id: str | None) -> bool:
-    """Whether the workspace's installation exists, matches `addon_id`; raises if it does not."""
+@dataclass(frozen=True, slots=True)
+class InstallationView:
+    """What a request needs of the workspace's installation, read once by the guard."""
+
+    active: bool
+    settings: tuple[dict[str, Any], ...]
+    settings_version: str
+
+
+def _check_installation(rt: Runtime, workspace_id: str, addon_id: str | None) -> InstallationView:
+    """The workspace's installation, which must exist and match `addon_id`; raises if not."""
     with rt.sessions.begin() as db:
         installation = repo.get_installation(db, workspace_id)
         if installation is None:
             raise NotInstalled("This add-on is not installed on this workspace.")
         if addon_id != installation.addon_id:
             raise InvalidToken("user token was issued for another installation")
-        return installation.is_active
+        updated = installation.settings_updated_at
+        return InstallationView(
+            active=installation.is_active,
+            settings=tuple(installation.settings or ()),
+            settings_version=updated.isoformat() if updated is not None else "",
+        )
+
+
+def current_installation() -> InstallationView:
+    """The installation the guard read for this request (one query per request, not three)."""
+    value = g.get("installation")
+    if not isinstance(value, InstallationView):  # only reached when a guard was forgotten
+        raise InvalidSession("missing session: send Authorization: Bearer <session>")
+    return value
 
 
 def verify_user(raw: str | None) -> tuple[ClockifyClaims, bool]:
     """Verify a Clockify user token against the stored installation: (claims, is active)."""
     rt = runtime()
     claims = rt.verifier.verify(raw, kind=TokenKind.USER, now=rt.clock())
-    return claims, _check_installation(rt, claims.workspace_id, claims.addon_id)
+    return claims, _check_installation(rt, claims.workspace_id, claims.addon_id).active
 
 
 def current_session() -> SessionClaims:
@@ -273,14 +297,15 @@ def _authenticate() -> None:
         raise InvalidSession("missing session: send Authorization: Bearer <session>")
     session = signer().verify(raw.strip(), now=rt.clock())
     try:
-        active = _check_installation(rt, session.workspace_id, session.addon_id)
+        installation = _check_installation(rt, session.workspace_id, session.addon_id)
     except (NotInstalled, InvalidToken):
         raise InvalidSession("the add-on was removed from this workspace") from None
-    if not active:
+    if not installation.active:
         raise InvalidSession("the add-on is inactive on this workspace")
     if not is_admin_role(session.role):
         raise Forbidden("Reports & Invoices is available to workspace owners and admins only.")
     g.session = session
+    g.installation = installation
 
 
 def _field_of(exc: Exception) -> str | None:
