@@ -136,3 +136,29 @@ def test_the_page_fits_a_600_pixel_wide_iframe(live: LiveStack, browser: Any) ->
         assert overflow <= 0, f"{tab} scrolls sideways by {overflow}px"
     frame.locator("#schedule-new").click()
     assert frame.get_by_label("Name", exact=True).is_visible()
+
+
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll("input, select, textarea, button")]
+  .filter((node) => node.type !== "hidden")
+  .filter((node) => !(node.labels && node.labels.length) && !node.getAttribute("aria-label")
+    && !node.getAttribute("aria-labelledby")
+    && !(node.tagName === "BUTTON" && node.textContent.trim()))
+  .map((node) => node.outerHTML.slice(0, 120))"""
+
+
+def test_every_control_has_a_name_and_progress_is_announced(live: LiveStack, browser: Any) -> None:
+    addon_id = live.install()
+    sidebar = open_sidebar(browser, live, addon_id)
+    frame = sidebar.frame
+    frame.locator("#report-form").get_by_label("Invoice drafts").check()
+    frame.locator("#report-form").get_by_label("Dates", exact=True).select_option("last_month")
+    sidebar.run_report()
+    sidebar.tab("Schedules")
+    frame.get_by_role("button", name="New schedule").click()
+
+    unnamed = frame.locator("body").evaluate(UNNAMED_CONTROLS)
+
+    assert unnamed == []
+    for status in ("#report-progress", "#test-progress", "#s-test-progress", "#schedules-status"):
+        assert frame.locator(status).get_attribute("aria-live") == "polite"
+    assert frame.locator("#banner").get_attribute("role") == "alert"

@@ -5,7 +5,7 @@
 const EN = {
   tagline: "Summary reports and invoices from this workspace's tracked time.",
   sections: "Sections", tab_report: "Report", tab_invoices: "Invoices", tab_schedules: "Schedules",
-  dismiss: "Dismiss", loading: "Loading…", reload: "Reload", cancel: "Cancel", save: "Save schedule",
+  dismiss: "Dismiss", loading: "Loading…", reload: "Reload", cancel: "Cancel", confirm: "Confirm", save: "Save schedule",
   any: "Any", none: "None", search: "Search", clear_selection: "Clear selection",
   n_selected: "{n} selected", no_options: "Nothing to choose from.", no_match: "No match.",
   clients: "Clients", projects: "Projects", users: "Users", tags: "Tags",
@@ -86,7 +86,7 @@ const EN = {
 const DE = {
   tagline: "Zusammenfassende Berichte und Rechnungen aus der erfassten Zeit dieses Workspaces.",
   sections: "Bereiche", tab_report: "Bericht", tab_invoices: "Rechnungen", tab_schedules: "Zeitpläne",
-  dismiss: "Schließen", loading: "Wird geladen…", reload: "Neu laden", cancel: "Abbrechen",
+  dismiss: "Schließen", loading: "Wird geladen…", reload: "Neu laden", cancel: "Abbrechen", confirm: "Bestätigen",
   save: "Zeitplan speichern", any: "Alle", none: "Keine", search: "Suchen",
   clear_selection: "Auswahl aufheben", n_selected: "{n} ausgewählt",
   no_options: "Nichts zur Auswahl.", no_match: "Kein Treffer.",
@@ -171,7 +171,7 @@ const DE = {
 const FR = {
   tagline: "Rapports récapitulatifs et factures à partir du temps suivi dans cet espace de travail.",
   sections: "Sections", tab_report: "Rapport", tab_invoices: "Factures", tab_schedules: "Planifications",
-  dismiss: "Fermer", loading: "Chargement…", reload: "Actualiser", cancel: "Annuler",
+  dismiss: "Fermer", loading: "Chargement…", reload: "Actualiser", cancel: "Annuler", confirm: "Confirmer",
   save: "Enregistrer la planification", any: "Tous", none: "Aucun", search: "Rechercher",
   clear_selection: "Effacer la sélection", n_selected: "{n} sélectionné(s)",
   no_options: "Rien à choisir.", no_match: "Aucun résultat.",
