@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from addon.reports.model import GroupBy
+from sandbox.faults import Fault, FaultKind
 from sandbox.state import SEED_WORKSPACE_ID
 from tests.e2e.conftest import LiveStack
 from tests.e2e.sidebar_page import (
@@ -145,6 +147,38 @@ def test_a_newer_run_replaces_the_one_still_being_polled(live: LiveStack, browse
     frame.locator("#report-progress.done").wait_for(timeout=WAIT)
     headers = frame.locator("#report-preview .cr-summary-table thead th").all_inner_texts()
     assert headers[0] == "User"
+
+
+def test_progress_is_announced_while_clockify_is_slow(live: LiveStack, browser: Any) -> None:
+    addon_id = live.install()
+    sidebar = open_sidebar(browser, live, addon_id)
+    _last_month(sidebar)
+    slow = Fault(FaultKind.SLOW, count=1, path="/reports/detailed", delay=2.0)
+    live.sandbox.state.faults.inject(SEED_WORKSPACE_ID, slow)
+    progress = sidebar.frame.locator("#report-progress")
+
+    sidebar.frame.locator("#run-report").click()
+
+    expect(progress).to_contain_text("Fetching time entries:", timeout=WAIT)
+    assert progress.get_attribute("aria-live") == "polite"
+    assert sidebar.frame.locator("#report-form").get_attribute("aria-busy") == "true"
+    sidebar.frame.locator("#report-progress.done").wait_for(timeout=WAIT)
+    assert sidebar.frame.locator("#report-form").get_attribute("aria-busy") is None
+
+
+def test_a_failed_job_is_explained_in_the_banner(live: LiveStack, browser: Any) -> None:
+    addon_id = live.install()
+    sidebar = open_sidebar(browser, live, addon_id)
+    _last_month(sidebar)
+    refused = Fault(FaultKind.ERROR, status=403, count=100, path="/reports/detailed")
+    live.sandbox.state.faults.inject(SEED_WORKSPACE_ID, refused)
+
+    sidebar.frame.locator("#run-report").click()
+
+    banner = sidebar.frame.get_by_role("alert")
+    expect(banner).to_contain_text("The report could not be built:", timeout=WAIT)
+    assert sidebar.frame.locator("#report-progress.failed").count() == 1
+    assert sidebar.frame.locator("#report-result").is_hidden()
 
 
 def test_every_download_arrives_under_the_servers_name_and_opens(
