@@ -117,6 +117,7 @@ class ReportRequest:
         except ReportError:
             raise InvalidReportRequest("zone", f"Unknown time zone {shorten(zone)}.") from None
         groups = _groups(body.get("groups", ["PROJECT"]), kind)
+        options = _invoice(body.get("invoice"))  # checked for every kind: a bad field is a 422
         locale = body.get("locale", default_locale)
         durations = _choice(DurationStyle, "durations", body.get("durations", "decimal"))
         if not isinstance(locale, str):
@@ -134,9 +135,7 @@ class ReportRequest:
             locale=locale,
             durations=durations,
             week_start=_choice(Weekday, "week_start", body.get("week_start", "MONDAY")),
-            invoice=_invoice(body.get("invoice"))
-            if kind is ReportKind.INVOICE
-            else InvoiceOptions(),
+            invoice=options if kind is ReportKind.INVOICE else InvoiceOptions(),
         )
 
     def to_json(self) -> dict[str, Any]:

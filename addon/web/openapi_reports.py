@@ -367,7 +367,12 @@ def report_paths() -> dict[str, Any]:
         },
         "/api/schedules/{id}/test": {
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
             ],
             "post": _op(
                 "Send the schedule's email for its latest period now (a job)",

@@ -89,6 +89,7 @@ def test_the_stored_request_reads_back_as_the_same_request() -> None:
         ({"kind": "invoice", "invoice": {"grouping": "client"}}, "invoice.grouping"),
         ({"kind": "invoice", "invoice": {"notes": "x" * 2001}}, "invoice.notes"),
         ({"kind": "invoice", "invoice": {"font": "x"}}, "invoice"),
+        ({"invoice": {"notes": "x" * 2001}}, "invoice.notes"),  # a summary checks it too
     ],
 )
 def test_bad_input_names_its_field(change: dict[str, Any], field: str) -> None:
