@@ -28,7 +28,7 @@ from addon.runtime import Runtime
 from addon.store import jobs as store
 from addon.store.models import ReportJob
 
-__all__ = ["HEARTBEAT_SECONDS", "STALE_AFTER", "JobContext", "JobExecutor", "Work"]
+__all__ = ["HEARTBEAT_SECONDS", "STALE_AFTER", "JobContext", "JobExecutor", "JobOutput", "Work"]
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,15 @@ class JobContext:
             )
 
 
-Work = Callable[[JobContext], dict[str, Any]]
+@dataclass(frozen=True, slots=True)
+class JobOutput:
+    """What a finished job keeps: `result` for the page, `snapshot` for downloads and issuing."""
+
+    result: dict[str, Any]
+    snapshot: dict[str, Any] | None = None
+
+
+Work = Callable[[JobContext], JobOutput]
 
 
 class JobExecutor:
@@ -110,7 +118,7 @@ class JobExecutor:
             self._running[job_id] = context
         try:
             context.progress("starting", 0, force=True)
-            result = work(context)
+            output = work(context)
         except (AddonError, ClockifyError, ReportError) as exc:
             code = getattr(exc, "code", "failed")
             self._finish(job_id, error=(str(code), str(exc) or type(exc).__name__))
@@ -118,7 +126,7 @@ class JobExecutor:
             log.exception("report job failed", extra={"job_id": job_id})
             self._finish(job_id, error=("internal_error", "The report could not be built."))
         else:
-            self._finish(job_id, result=result)
+            self._finish(job_id, output=output)
         finally:
             with self._lock:
                 self._running.pop(job_id, None)
@@ -127,11 +135,18 @@ class JobExecutor:
         self,
         job_id: str,
         *,
-        result: dict[str, Any] | None = None,
+        output: JobOutput | None = None,
         error: tuple[str, str] | None = None,
     ) -> None:
         with self.runtime.sessions.begin() as session:
-            store.finish_job(session, job_id, now=self.runtime.now(), result=result, error=error)
+            store.finish_job(
+                session,
+                job_id,
+                now=self.runtime.now(),
+                result=output.result if output else None,
+                snapshot=output.snapshot if output else None,
+                error=error,
+            )
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT_SECONDS):

@@ -8,14 +8,14 @@ run: nothing is claimed or logged in the delivery log, and the Message-ID is the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from addon.connections import clockify_for
 from addon.delivery.content import build_content
 from addon.delivery.spec import ScheduleSpec
 from addon.errors import AddonError
-from addon.jobs.executor import JobContext
+from addon.jobs.executor import JobContext, JobOutput
 from addon.mail.compose import Recipients, compose, sender_address
 from addon.mail.smtp import MailError, SmtpSender
 from addon.schedules import covered_period
@@ -32,7 +32,7 @@ class MailFailed(AddonError):
 
 def send_test_email(
     context: JobContext, workspace_id: str, spec: ScheduleSpec, recipients: Recipients
-) -> dict[str, Any]:
+) -> JobOutput:
     settings = context.runtime.settings
     due = datetime.now(ZoneInfo(spec.cadence.zone)).date()
     period = covered_period(spec.coverage, due, first_weekday=spec.week_start)
@@ -58,10 +58,12 @@ def send_test_email(
         )
     except MailError as exc:
         raise MailFailed(f"The test email was not sent: {exc}") from None
-    return {
-        "recipients": len(recipients.envelope()),
-        "subject": subject,
-        "period_start": period.start.isoformat(),
-        "period_end": period.end.isoformat(),
-        "attachments": [a.filename for a in content.attachments],
-    }
+    return JobOutput(
+        {
+            "recipients": len(recipients.envelope()),
+            "subject": subject,
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+            "attachments": [a.filename for a in content.attachments],
+        }
+    )

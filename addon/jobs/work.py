@@ -1,10 +1,10 @@
 """What a report job does: fetch from Clockify, build with the engine, keep what the page needs.
 
-The stored result holds the built report as a snapshot (`addon.reports.snapshot`), so downloads
-in every format are rendered later, by any process, from exactly what the preview showed; and
-the preview (an HTML fragment) plus formatted totals, so polling costs one row read. Nothing in
-a result is a secret: entries' descriptions and names are the workspace's own data, shown to
-its admins only.
+The job keeps the built report as a snapshot (`addon.reports.snapshot`), so downloads in every
+format are rendered later, by any process, from exactly what the preview showed; and, apart
+from it, the preview (an HTML fragment) plus formatted totals, so a poll reads only those.
+Nothing in a result is a secret: entries' descriptions and names are the workspace's own data,
+shown to its admins only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from addon.connections import clockify_for
 from addon.delivery.spec import ReportKind
-from addon.jobs.executor import JobContext
+from addon.jobs.executor import JobContext, JobOutput
 from addon.jobs.request import ReportRequest
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
@@ -72,16 +72,14 @@ def period_label(request: ReportRequest, fmt: Formatter) -> str:
     return f"{fmt.date(request.period.start)} \u2013 {fmt.date(request.period.end)}"
 
 
-def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> dict[str, Any]:
+def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> JobOutput:
     html = render_summary_html(
         summary, fmt, title=fmt.label("summary"), period_label=period_label(request, fmt)
     )
-    return {
-        "html": html,
-        "totals": totals_json(summary.totals, fmt),
-        "invoices": [],
-        "summary": summary_to_json(summary),
-    }
+    return JobOutput(
+        {"html": html, "totals": totals_json(summary.totals, fmt), "invoices": []},
+        {"summary": summary_to_json(summary)},
+    )
 
 
 def invoice_json(invoice: Invoice, fmt: Formatter) -> dict[str, Any]:
@@ -100,7 +98,7 @@ def invoice_json(invoice: Invoice, fmt: Formatter) -> dict[str, Any]:
 
 def _invoices_result(
     drafts: tuple[Invoice, ...], request: ReportRequest, fmt: Formatter
-) -> dict[str, Any]:
+) -> JobOutput:
     seconds = sum(d.actual_seconds for d in drafts)
     billed = sum(d.billed_seconds for d in drafts)
     by_currency: dict[str, int] = {}
@@ -116,20 +114,19 @@ def _invoices_result(
     )
     if not drafts:
         html = f'<p class="empty">{fmt.label("no_data")}</p>'
-    return {
-        "html": html,
-        "totals": totals_json(totals, fmt),
-        "invoices": [
-            {**invoice_json(d, fmt), "issued_number": None, "snapshot": invoice_to_json(d)}
-            for d in drafts
-        ],
-        "summary": None,
-    }
+    return JobOutput(
+        {
+            "html": html,
+            "totals": totals_json(totals, fmt),
+            "invoices": [{**invoice_json(d, fmt), "issued_number": None} for d in drafts],
+        },
+        {"invoices": {invoice_key(d): invoice_to_json(d) for d in drafts}},
+    )
 
 
 def build_report(
     context: JobContext, workspace_id: str, request: ReportRequest, defaults: WorkspaceDefaults
-) -> dict[str, Any]:
+) -> JobOutput:
     """Fetch and build `request` for `workspace_id`; raises Clockify and report errors."""
     fmt = Formatter(request.locale, request.durations)
     query = request.filters.query(request.period, request.zone)

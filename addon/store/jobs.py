@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from addon.store.models import ReportJob
 
@@ -65,10 +65,13 @@ def create_job(
     return job
 
 
-def get_job(session: Session, workspace_id: str, job_id: str) -> ReportJob | None:
-    return session.scalars(
-        select(ReportJob).where(ReportJob.workspace_id == workspace_id, ReportJob.id == job_id)
-    ).one_or_none()
+def get_job(
+    session: Session, workspace_id: str, job_id: str, *, with_snapshot: bool = False
+) -> ReportJob | None:
+    query = select(ReportJob).where(ReportJob.workspace_id == workspace_id, ReportJob.id == job_id)
+    if with_snapshot:
+        query = query.options(undefer(ReportJob.snapshot))
+    return session.scalars(query).one_or_none()
 
 
 def lock_job(session: Session, workspace_id: str, job_id: str) -> ReportJob | None:
@@ -86,6 +89,7 @@ def lock_job(session: Session, workspace_id: str, job_id: str) -> ReportJob | No
     return session.scalars(
         select(ReportJob)
         .where(ReportJob.workspace_id == workspace_id, ReportJob.id == job_id)
+        .options(undefer(ReportJob.snapshot))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
@@ -128,12 +132,13 @@ def finish_job(
     *,
     now: datetime,
     result: dict[str, Any] | None = None,
+    snapshot: dict[str, Any] | None = None,
     error: tuple[str, str] | None = None,
 ) -> None:
-    """Store the result (state done) or the error code and message (state failed)."""
+    """Store the result and snapshot (state done) or the error code and message (failed)."""
     values: dict[str, Any] = {"heartbeat_at": now, "finished_at": now}
     if error is None:
-        values.update(state=JobState.DONE.value, stage="done", result=result)
+        values.update(state=JobState.DONE.value, stage="done", result=result, snapshot=snapshot)
     else:
         values.update(
             state=JobState.FAILED.value, error_code=error[0][:64], error_message=error[1][:500]

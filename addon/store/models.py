@@ -261,9 +261,9 @@ class ReportJob(Base):
     validated request (`addon.jobs.request.ReportRequest.to_json`), `cache_key` its digest, so an
     identical finished report is served again without calling Clockify. `heartbeat_at` moves
     while the builder works; a running job whose heartbeat stopped (its process died) is shown
-    as failed rather than running forever. `result` is the built report (a snapshot) plus what
-    the page shows; issuing an invoice from a draft records the number in it, under a row lock,
-    so a draft is issued at most once.
+    as failed rather than running forever. `result` is what the page shows (preview, totals,
+    drafts) and `snapshot` the built report that downloads and issuing start from; issuing a
+    draft records its number in `result`, under a row lock, so a draft is issued at most once.
     """
 
     __tablename__ = "report_job"
@@ -280,6 +280,8 @@ class ReportJob(Base):
     entries: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Loaded only by downloads and issuing: polls read `result` alone (the preview is smaller).
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

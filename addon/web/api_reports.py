@@ -29,7 +29,7 @@ from addon.connections import clockify_for
 from addon.delivery.spec import ReportKind, spec_of
 from addon.errors import AddonError, BadRequest, Conflict
 from addon.invoicing import issue_draft, load_invoice
-from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor
+from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor, JobOutput
 from addon.jobs.request import InvalidReportRequest, ReportRequest
 from addon.jobs.testmail import send_test_email
 from addon.jobs.work import build_report, invoice_json, period_label
@@ -58,10 +58,6 @@ MAX_ACTIVE_JOBS: Final = 8
 MAX_INVOICES: Final = 500
 DIRECTORY_SECONDS: Final = 60.0
 """How long the filter lists (clients, projects, users, tags) are reused per process."""
-_PUBLIC_INVOICE_FIELDS: Final = frozenset(
-    {"key", "number", "client", "currency", "total", "total_formatted", "lines"}
-    | {"issue_date", "due_date", "issued_number"}
-)
 
 
 class TooManyJobs(AddonError):
@@ -158,7 +154,7 @@ def _is_stale(job: ReportJob, now: datetime) -> bool:
 
 
 def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str, Any]:
-    """A job in the API's shape; snapshots stay on the server."""
+    """A job in the API's shape (the snapshot column is not even loaded)."""
     state, error = job.state, None
     if job.error_code is not None:
         error = {"error": job.error_code, "message": job.error_message or ""}
@@ -167,12 +163,7 @@ def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str
         error = {"error": "interrupted", "message": "The server building this stopped; run again."}
     result = None
     if job.state == "done" and job.result is not None:
-        result = {k: v for k, v in job.result.items() if k not in {"summary", "invoices"}}
-        if "invoices" in job.result:
-            result["invoices"] = [
-                {k: v for k, v in draft.items() if k in _PUBLIC_INVOICE_FIELDS}
-                for draft in job.result["invoices"]
-            ]
+        result = job.result
     return {
         "id": job.id,
         "kind": job.kind,
@@ -281,7 +272,7 @@ def start_report() -> ResponseReturnValue:
     )
     workspace_id = session.workspace_id
 
-    def work(context: JobContext) -> dict[str, Any]:
+    def work(context: JobContext) -> JobOutput:
         return build_report(context, workspace_id, wanted, defaults)
 
     _executor().submit(job.id, work)
@@ -298,9 +289,11 @@ def _job_id(raw: str) -> str:
     return raw
 
 
-def _one_job(rt: Runtime, workspace_id: str, job_id: str) -> ReportJob:
+def _one_job(
+    rt: Runtime, workspace_id: str, job_id: str, *, with_snapshot: bool = False
+) -> ReportJob:
     with rt.sessions() as db:
-        job = store.get_job(db, workspace_id, _job_id(job_id))
+        job = store.get_job(db, workspace_id, _job_id(job_id), with_snapshot=with_snapshot)
         if job is None:
             raise NotFound(f"job {job_id} does not exist")
         db.expunge(job)
@@ -335,16 +328,16 @@ def download_job(job_id: str) -> ResponseReturnValue:
     """The finished report in one format; invoice jobs name the draft with `invoice=<key>`."""
     rt, session = runtime(), current_session()
     kind = _format()
-    job = _one_job(rt, session.workspace_id, job_id)
+    job = _one_job(rt, session.workspace_id, job_id, with_snapshot=True)
     if job.kind not in {ReportKind.SUMMARY.value, ReportKind.INVOICE.value}:
         raise NotFound(f"job {job_id} has nothing to download")
-    if job.state != "done" or job.result is None:
+    if job.state != "done" or job.snapshot is None:
         raise Conflict(f"job {job_id} is {job.state}; download it when it is done")
     wanted = ReportRequest.from_json(job.request)
     fmt = Formatter(wanted.locale, wanted.durations)
     span = f"{wanted.period.start.isoformat()}-{wanted.period.end.isoformat()}"
     if job.kind == ReportKind.SUMMARY.value:
-        summary = summary_from_json(job.result["summary"])
+        summary = summary_from_json(job.snapshot["summary"])
         file = summary_file(
             summary,
             fmt,
@@ -354,19 +347,28 @@ def download_job(job_id: str) -> ResponseReturnValue:
             period_label=period_label(wanted, fmt),
         )
         return _file_response(file)
-    draft = _draft(job, request.args.get("invoice", ""))
-    invoice = invoice_from_json(draft["snapshot"])
+    invoice = invoice_from_json(_draft_snapshot(job, request.args.get("invoice", "")))
     stem = f"invoice-draft-{slug(invoice.client.name)}-{invoice.currency.lower()}-{span}"
     return _file_response(invoice_file(invoice, fmt, kind, stem=stem))
 
 
 def _draft(job: ReportJob, key: str) -> dict[str, Any]:
+    """The draft's entry in the job's result (what the page shows of it)."""
     drafts = (job.result or {}).get("invoices") or []
     for draft in drafts:
         if draft.get("key") == key:
             assert isinstance(draft, dict)  # noqa: S101  # stored by addon.jobs.work
             return draft
     raise InvalidReportRequest("invoice", f"job {job.id} has no invoice draft {key[:80]!r}")
+
+
+def _draft_snapshot(job: ReportJob, key: str) -> dict[str, Any]:
+    """The draft invoice itself, as built: what downloads and issuing start from."""
+    _draft(job, key)  # a 422 naming the field for an unknown key
+    found = ((job.snapshot or {}).get("invoices") or {}).get(key)
+    if not isinstance(found, dict):
+        raise Conflict(f"job {job.id} no longer holds draft {key[:80]!r}; run the report again")
+    return found
 
 
 def issued_json(row: IssuedInvoice, fmt: Formatter) -> dict[str, Any]:
@@ -412,7 +414,7 @@ def issue() -> ResponseReturnValue:
         issued = issue_draft(
             db,
             workspace_id=session.workspace_id,
-            draft=invoice_from_json(draft["snapshot"]),
+            draft=invoice_from_json(_draft_snapshot(job, key)),
             numbering=numbering,
             issue_date=datetime.now(ZoneInfo(zone)).date(),
             now=rt.now(),
@@ -485,7 +487,7 @@ def test_email(schedule_id: int) -> ResponseReturnValue:
     )
     workspace_id = session.workspace_id
 
-    def work(context: JobContext) -> dict[str, Any]:
+    def work(context: JobContext) -> JobOutput:
         return send_test_email(context, workspace_id, spec, recipients)
 
     _executor().submit(job.id, work)

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("entries", sa.Integer(), nullable=False),
         sa.Column("pages", sa.Integer(), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("snapshot", sa.JSON(), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_message", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -339,6 +339,7 @@ def test_invoice_drafts_issue_once_and_are_listed(stack: Stack) -> None:
     assert drafts, done
     draft = drafts[0]
     assert draft["issued_number"] is None and draft["total"]["minor"] > 0
+    assert "snapshot" not in draft  # the built invoice stays on the server
 
     issued = api("POST", "/invoices", {"job": done["id"], "invoice": draft["key"]})
     again = api("POST", "/invoices", {"job": done["id"], "invoice": draft["key"]})
