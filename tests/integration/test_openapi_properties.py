@@ -115,18 +115,6 @@ REAL_AT = {
     "emails": ("recipients.to[*]", "recipients.cc[*]", "recipients.bcc[*]"),
     "locales": ("locale",),
 }
-# Failures in endpoints another engineer owns, reported to them: each is an expected failure
-# (xfail, with this reason) until fixed, and any other failure of the operation still fails.
-KNOWN: dict[tuple[str, str], str] = {
-    ("POST /api/reports", "AcceptedNegativeData"): (
-        "a summary request skips checking its invoice block: invoice.notes over the documented "
-        "maxLength 2000 answers 202"
-    ),
-    ("POST /api/schedules/{id}/test", "AnsweredWithoutSession"): (
-        "its id parameter lacks minimum 1: a negative id the document allows meets the "
-        "router's 404 before the session check's 401"
-    ),
-}
 _IFRAME = re.compile(r'<iframe[^>]*src="([^"]+)"')
 _META = re.compile(r'<meta name="session" content="([^"]+)">')
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -216,12 +204,9 @@ class Findings:
         self.seen.setdefault((kind, status), text)
 
     def fail_if_any(self) -> None:
-        """Fail listing every distinct failure; xfail when each is one of the `KNOWN`."""
+        """Fail listing every distinct failure with its reproduction."""
         if not self.seen:
             return
-        known = {KNOWN[self.label, kind] for kind, _ in self.seen if (self.label, kind) in KNOWN}
-        if all((self.label, kind) in KNOWN for kind, _ in self.seen):
-            pytest.xfail("; ".join(sorted(known)))
         reports = "\n\n".join(
             f"--- {kind} with {status} ---\n{_clip(text)}"
             for (kind, status), text in self.seen.items()
