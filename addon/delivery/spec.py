@@ -304,6 +304,8 @@ def _cadence_from_json(data: Mapping[str, object]) -> Cadence:
 def _month_day(value: object) -> MonthDay | None:
     if value is None:
         return None
+    if isinstance(value, bool):  # `False == 0` would read as "the last day of the month"
+        raise _fail("month_day", "day_of_month must be 1-31, 0 or LAST, not a boolean.")
     if value == 0 or value == LAST_DAY:
         return LAST_DAY
     return value  # type: ignore[return-value]  # Cadence checks the range

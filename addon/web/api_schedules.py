@@ -128,8 +128,6 @@ def spec_from_body(body: dict[str, Any]) -> ScheduleSpec:
         raise InvalidSchedule(name, f"Unknown field {name!r}.")
     if body.get("filters") is not None and not isinstance(body["filters"], dict):
         raise InvalidSchedule("filters", "filters must be an object.")
-    if isinstance(body.get("day_of_month"), bool):  # the core takes false == 0 for LAST
-        raise InvalidSchedule("day_of_month", "day_of_month must be 1 to 31, 0 or 'LAST'.")
     try:
         return ScheduleSpec.from_json(body)
     except InvalidSchedule as exc:

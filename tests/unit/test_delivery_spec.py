@@ -58,6 +58,16 @@ def test_last_day_of_month_is_stored_as_zero() -> None:
     assert spec.columns().day_of_month == 0
 
 
+@pytest.mark.parametrize("flag", [False, True])
+def test_a_boolean_day_of_month_is_refused_not_read_as_a_day(flag: bool) -> None:
+    with pytest.raises(InvalidSchedule) as caught:
+        ScheduleSpec.from_json(
+            _json(frequency="MONTHLY", weekday=None, day_of_month=flag, coverage="PREVIOUS_MONTH")
+        )
+
+    assert caught.value.field == "month_day"  # the web API names it day_of_month
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "words"),
     [
