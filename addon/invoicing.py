@@ -44,20 +44,23 @@ def issue_invoice(
     period: DateRange | None = None,
 ) -> Invoice:
     """Number, build and store one invoice; the caller commits."""
-    scope = counter_scope(numbering, issue_date, batch.client.id)
-    sequence = next_sequence(numbering, store.lock_sequence(session, workspace_id, scope))
-    number = format_invoice_number(numbering, sequence, issue_date, client_code(batch.client.name))
-    invoice = build_invoice(
+    draft = build_invoice(
         batch,
         terms=terms,
-        number=number,
+        number="DRAFT",
         issue_date=issue_date,
         bill_from=bill_from,
         bill_to=bill_to,
         period=period,
     )
-    _store(session, workspace_id, invoice, sequence, scope, now)
-    return invoice
+    return issue_draft(
+        session,
+        workspace_id=workspace_id,
+        draft=draft,
+        numbering=numbering,
+        issue_date=issue_date,
+        now=now,
+    )
 
 
 def issue_draft(
@@ -83,18 +86,6 @@ def issue_draft(
         issue_date=issue_date,
         due_date=issue_date + timedelta(days=draft.terms.due_days),
     )
-    _store(session, workspace_id, invoice, sequence, scope, now)
-    return invoice
-
-
-def _store(
-    session: Session,
-    workspace_id: str,
-    invoice: Invoice,
-    sequence: int,
-    scope: str,
-    now: datetime,
-) -> None:
     store.save_issued_invoice(
         session,
         workspace_id=workspace_id,
@@ -107,6 +98,7 @@ def _store(
         issued_at=now,
     )
     store.set_sequence(session, workspace_id, scope, sequence)
+    return invoice
 
 
 def load_invoice(session: Session, workspace_id: str, number: str) -> Invoice | None:

@@ -35,9 +35,7 @@ SNAPSHOT_SCHEMA = 1
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     """A JSON-safe document of `invoice`, with a schema version for future migrations."""
-    encoded = _encode(invoice)
-    assert isinstance(encoded, dict)  # noqa: S101  # a dataclass always encodes to an object
-    return {"schema": SNAPSHOT_SCHEMA, **encoded}
+    return _document(invoice)
 
 
 def invoice_from_json(data: Mapping[str, Any]) -> Invoice:
@@ -49,7 +47,11 @@ def invoice_from_json(data: Mapping[str, Any]) -> Invoice:
 
 def summary_to_json(summary: Summary) -> dict[str, Any]:
     """A JSON-safe document of `summary`, versioned like invoice snapshots."""
-    encoded = _encode(summary)
+    return _document(summary)
+
+
+def _document(value: Invoice | Summary) -> dict[str, Any]:
+    encoded = _encode(value)
     assert isinstance(encoded, dict)  # noqa: S101  # a dataclass always encodes to an object
     return {"schema": SNAPSHOT_SCHEMA, **encoded}
 

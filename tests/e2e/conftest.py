@@ -48,13 +48,15 @@ class LiveStack:
 
 
 @contextmanager
-def _live_stack(
-    tmp_path: Path, encryption_key: Secret, *, inbox: Inbox | None = None, **changes: Any
+def serve_stack(
+    database_url: str, encryption_key: Secret, *, inbox: Inbox | None = None, **changes: Any
 ) -> Iterator[LiveStack]:
-    """The sandbox and the add-on (built from `Settings` plus `changes`) on loopback ports."""
+    """The sandbox and the add-on (built from `Settings` plus `changes`) on loopback ports.
+
+    On exit the add-on's report jobs are waited for before its engine is disposed, so no
+    background thread outlives the test with an open connection.
+    """
     issuer = TokenIssuer(addon_key=Settings().addon_key)
-    database_url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
-    upgrade(database_url)
     with SandboxServer(issuer) as sandbox:
 
         def build(url: str) -> Any:
@@ -66,14 +68,24 @@ def _live_stack(
                     clockify_public_keys=(issuer.public_key_pem,),
                     frame_ancestors=(sandbox.url,),
                     log_format=LogFormat.TEXT,
-                    log_level="DEBUG",
-                    **changes,
+                    **{"log_level": "DEBUG", **changes},
                 )
             )
 
         with ServedApp(build) as addon:
             yield LiveStack(sandbox=sandbox, addon=addon, inbox=inbox)
+            addon.app.extensions["addon.jobs"].shutdown(wait=True)
             addon.app.extensions["addon"].engine.dispose()
+
+
+@contextmanager
+def _live_stack(
+    tmp_path: Path, encryption_key: Secret, *, inbox: Inbox | None = None, **changes: Any
+) -> Iterator[LiveStack]:
+    database_url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
+    upgrade(database_url)
+    with serve_stack(database_url, encryption_key, inbox=inbox, **changes) as stack:
+        yield stack
 
 
 @pytest.fixture

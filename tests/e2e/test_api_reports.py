@@ -9,11 +9,10 @@ import email
 import email.policy
 import io
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,9 +25,8 @@ from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from addon import create_app
 from addon.jobs.request import ReportRequest
-from addon.settings import LogFormat, Secret, Settings
+from addon.settings import Secret, Settings
 from addon.store import jobs
 from addon.store.migrate import upgrade
 from addon.web.session import SessionClaims, SessionSigner
@@ -37,20 +35,11 @@ from sandbox.generator import generate_workspace
 from sandbox.served import ServedApp
 from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
-from sandbox.tokens import ApiUrls, TokenIssuer
+from sandbox.tokens import ApiUrls
+from tests.e2e.conftest import serve_stack
+from tests.mail.conftest import Inbox, free_port
 
 _META = re.compile(r'<meta name="session" content="([^"]+)">')
-
-
-@dataclass
-class Inbox:
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
 
 
 def _template(path: str, paths: dict[str, Any]) -> str:
@@ -63,13 +52,6 @@ def _template(path: str, paths: dict[str, Any]) -> str:
         if re.fullmatch(pattern, concrete):
             return template
     raise AssertionError(f"{concrete} is not in the OpenAPI document")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -175,33 +157,18 @@ def lite(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
 
 
 def _stack(database_url: str, encryption_key: Secret) -> Iterator[Stack]:
-    issuer = TokenIssuer(addon_key=Settings().addon_key)
     inbox = Inbox()
-    smtp_port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    with SandboxServer(issuer) as sandbox:
-
-        def build(url: str) -> Any:
-            return create_app(
-                Settings(
-                    public_url=url,
-                    database_url=database_url,
-                    encryption_keys=(encryption_key,),
-                    clockify_public_keys=(issuer.public_key_pem,),
-                    frame_ancestors=(sandbox.url,),
-                    log_format=LogFormat.TEXT,
-                    smtp_port=smtp_port,
-                )
-            )
-
-        with ServedApp(build) as addon:
-            live = Stack(sandbox, addon, inbox)
-            live.addon_id = live.install(SEED_WORKSPACE_ID)
-            yield live
-            addon.app.extensions["addon.jobs"].shutdown(wait=True)
-            addon.app.extensions["addon"].engine.dispose()
-    controller.stop()
+    try:
+        with serve_stack(
+            database_url, encryption_key, inbox=inbox, smtp_port=controller.port, log_level="INFO"
+        ) as live:
+            stack = Stack(live.sandbox, live.addon, inbox)
+            stack.addon_id = stack.install(SEED_WORKSPACE_ID)
+            yield stack
+    finally:
+        controller.stop()
 
 
 def _period(days: int = 91) -> tuple[str, str]:
@@ -452,8 +419,9 @@ def test_test_email_reaches_the_smtp_server_with_attachments(lite: Stack) -> Non
     done = api.wait(started.json())
     assert done["state"] == "done", done
     assert done["result"]["recipients"] == 1
-    assert len(lite.inbox.messages) == 1
-    message = lite.inbox.messages[0]
+    assert len(lite.inbox.received) == 1
+    message = email.message_from_bytes(lite.inbox.received[0].content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
     assert message["Subject"].startswith("[Test] Weekly hours")
     assert message["To"] == "me@example.com"
     names = [part.get_filename() for part in message.iter_attachments()]

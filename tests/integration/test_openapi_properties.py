@@ -67,19 +67,15 @@ from schemathesis.specs.openapi.checks import (
 
 import addon
 import sandbox
-from addon import create_app
 from addon.runtime import Runtime
-from addon.settings import LogFormat, Secret, Settings
+from addon.settings import Secret
 from addon.store import schedules as store
 from addon.store.migrate import upgrade
 from addon.store.models import DeliveryState
 from addon.web.openapi import document
 from addon.web.session import SessionClaims, SessionSigner
-from sandbox.served import ServedApp
-from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
-from sandbox.tokens import TokenIssuer
-from tests.e2e.conftest import LiveStack
+from tests.e2e.conftest import LiveStack, serve_stack
 from tests.integration.test_api_schedules import SPEC
 from tests.mail.conftest import Inbox, free_port
 
@@ -269,39 +265,18 @@ def _seed_rows(run: Run) -> None:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Run]:
     tmp: Path = tmp_path_factory.mktemp("openapi")
-    issuer = TokenIssuer(addon_key=Settings().addon_key)
     database_url = f"sqlite:///{tmp / 'addon.sqlite3'}"
     upgrade(database_url)
     key = Secret(Fernet.generate_key().decode("ascii"))
     smtp = Controller(Inbox(), hostname="127.0.0.1", port=free_port())  # test emails land here
     smtp.start()
-    with SandboxServer(issuer) as sandbox:
-
-        def build(url: str) -> Any:
-            return create_app(
-                Settings(
-                    public_url=url,
-                    database_url=database_url,
-                    encryption_keys=(key,),
-                    clockify_public_keys=(issuer.public_key_pem,),
-                    frame_ancestors=(sandbox.url,),
-                    log_format=LogFormat.TEXT,
-                    smtp_port=smtp.port,
-                )
-            )
-
-        with ServedApp(build) as addon:
-            stack = LiveStack(sandbox=sandbox, addon=addon)
-            state = Run(stack=stack, session=_session(stack, stack.install()))
-            _seed_rows(state)
-            _import_local_modules()
-            started = time.monotonic()
-            yield state
-            elapsed = time.monotonic() - started
-            jobs = state.app.extensions.get("addon.jobs")
-            if jobs is not None:  # background report jobs end before their database and sandbox
-                jobs.shutdown(wait=True)
-            state.app.extensions["addon"].engine.dispose()
+    with serve_stack(database_url, key, smtp_port=smtp.port, log_level="INFO") as stack:
+        state = Run(stack=stack, session=_session(stack, stack.install()))
+        _seed_rows(state)
+        _import_local_modules()
+        started = time.monotonic()
+        yield state
+        elapsed = time.monotonic() - started
     smtp.stop()
     # Shown on success too: the figures are the point of a bounded run.
     capture = request.config.pluginmanager.get_plugin("capturemanager")
