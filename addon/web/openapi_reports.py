@@ -76,6 +76,21 @@ _PERCENT: Final = {
 }
 _IDS: Final = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}}
 
+_INVOICE_FIELDS: Final = {
+    "number": _STRING,
+    "client": {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {"id": _STRING, "name": _STRING},
+    },
+    "currency": _STRING,
+    "total": _MONEY,
+    "total_formatted": _STRING,
+    "lines": {"type": "integer"},
+    "issue_date": _DATE,
+    "due_date": _DATE,
+}
+
 REPORT_SCHEMAS: Final[dict[str, Any]] = {
     "Workspace": {
         "type": "object",
@@ -187,18 +202,7 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
         "required": ["key", "number", "client", "currency", "total", "total_formatted"],
         "properties": {
             "key": _STRING,
-            "number": _STRING,
-            "client": {
-                "type": "object",
-                "required": ["id", "name"],
-                "properties": {"id": _STRING, "name": _STRING},
-            },
-            "currency": _STRING,
-            "total": _MONEY,
-            "total_formatted": _STRING,
-            "lines": {"type": "integer"},
-            "issue_date": _DATE,
-            "due_date": _DATE,
+            **_INVOICE_FIELDS,
             "issued_number": {"type": ["string", "null"]},
         },
     },
@@ -245,17 +249,7 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
     "Invoice": {
         "type": "object",
         "required": ["number", "client", "currency", "total", "issue_date", "due_date"],
-        "properties": {
-            "number": _STRING,
-            "client": {"type": "object", "properties": {"id": _STRING, "name": _STRING}},
-            "currency": _STRING,
-            "total": _MONEY,
-            "total_formatted": _STRING,
-            "lines": {"type": "integer"},
-            "issue_date": _DATE,
-            "due_date": _DATE,
-            "issued_at": _STAMP,
-        },
+        "properties": {**_INVOICE_FIELDS, "issued_at": _STAMP},
     },
     "InvoiceList": {
         "type": "object",
@@ -395,9 +389,12 @@ def report_paths() -> dict[str, Any]:
                         {
                             "type": "object",
                             "required": ["zone", "next"],
-                            "properties": {"zone": _STRING, "next": {"type": "array"}},
+                            "properties": {
+                                "zone": _STRING,
+                                "next": _ref("NextSends/properties/next"),
+                            },
                         },
-                        "",
+                        "The next five sends, in the schedule's zone",
                     ),
                     "422": _error("Invalid schedule; `field` names the input"),
                 },
