@@ -79,7 +79,8 @@ export function initReport(context) {
   form.elements.second_tax_percent.value = invoice.second_tax_percent ?? "0";
   form.elements.discount_percent.value = invoice.discount_percent ?? "0";
   form.elements.notes.value = invoice.notes || "";
-  form.elements.preset.value = "this_month";
+  // Last month: what invoices usually cover, and never empty on the first days of a month.
+  form.elements.preset.value = "last_month";
 
   function applyPreset() {
     const zone = form.elements.zone.value.trim();
