@@ -70,7 +70,7 @@ def _summary_content(
     intro: str,
     stem: str,
 ) -> Content:
-    label = f"{fmt.date(period.start)} \u2013 {fmt.date(period.end)}"
+    label = fmt.period(period)
     body = render_summary_html(summary, fmt, title=spec.name, period_label=label, email=True)
     total = f"{fmt.label('total')}: {fmt.duration(summary.totals.duration)}"
     attachments = [

@@ -136,7 +136,7 @@ def render_invoice_html(
     """The invoice: parties, number and dates, lines, discount, taxes, total, terms and notes."""
     period = None
     if invoice.period is not None:
-        period = f"{fmt.date(invoice.period.start)} \u2013 {fmt.date(invoice.period.end)}"
+        period = fmt.period(invoice.period)
     title = f"{fmt.label('invoice')} {invoice.number}"
     body = (
         _environment()

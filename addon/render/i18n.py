@@ -23,7 +23,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from addon.reports.money import Money
-from addon.reports.periods import load_zone
+from addon.reports.periods import DateRange, load_zone
 
 __all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "UnknownLanguage"]
 
@@ -263,6 +263,10 @@ class Formatter:
     def date(self, day: date) -> str:
         """The locale's medium date: `Jan 5, 2025`, `05.01.2025`, `5 janv. 2025`."""
         return format_date(day, format="medium", locale=self._babel())
+
+    def period(self, span: DateRange) -> str:
+        """Both ends of a period as medium dates joined by an en dash."""
+        return f"{self.date(span.start)} \u2013 {self.date(span.end)}"
 
     def month(self, day: _Day) -> str:
         """The month `day` falls in, spelled out: `May 2024`, `Mai 2024`, `mai 2024`."""

@@ -172,7 +172,7 @@ def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
         (fmt.label("due_date"), fmt.date(invoice.due_date)),
     ]
     if invoice.period is not None:
-        span = f"{fmt.date(invoice.period.start)} \u2013 {fmt.date(invoice.period.end)}"
+        span = fmt.period(invoice.period)
         facts.append((fmt.label("period"), span))
     key, value = text_style(8, bold=True), text_style(9)
     facts_table = Table(

@@ -212,7 +212,7 @@ def _invoice_pairs(invoice: Invoice, fmt: Formatter) -> list[tuple[str, Cell]]:
         (fmt.label("due_date"), Cell(fmt.date(invoice.due_date), invoice.due_date)),
     ]
     if invoice.period is not None:
-        period = f"{fmt.date(invoice.period.start)} \u2013 {fmt.date(invoice.period.end)}"
+        period = fmt.period(invoice.period)
         pairs.append((fmt.label("period"), text(period)))
     pairs += [
         (fmt.label("bill_from"), text(invoice.bill_from.name)),

@@ -11,6 +11,7 @@ import pytest
 from addon.render.i18n import LABELS, DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import UnknownTimeZone
 from addon.reports.money import Money
+from addon.reports.periods import DateRange
 
 
 def test_every_language_has_every_label() -> None:
@@ -124,3 +125,10 @@ def test_labels_follow_the_language_and_fill_placeholders() -> None:
 def test_an_unsupported_locale_is_refused_by_name(locale: str) -> None:
     with pytest.raises(UnknownLanguage):
         Formatter(locale)
+
+
+def test_a_period_joins_both_dates_with_an_en_dash() -> None:
+    span = DateRange(date(2026, 11, 1), date(2026, 11, 30))
+
+    assert Formatter("en").period(span) == "Nov 1, 2026 \u2013 Nov 30, 2026"
+    assert Formatter("de_DE").period(span) == "01.11.2026 \u2013 30.11.2026"
