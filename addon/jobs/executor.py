@@ -21,7 +21,6 @@ from typing import Any, Final
 
 from sqlalchemy import update
 
-from addon.clockify.errors import ClockifyError
 from addon.errors import AddonError
 from addon.reports.errors import ReportError
 from addon.runtime import Runtime
@@ -53,11 +52,11 @@ class JobContext:
     count: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def progress(self, stage: str, count: int, *, force: bool = False) -> None:
+    def progress(self, stage: str, count: int) -> None:
         with self._lock:
             changed = stage != self.stage
             self.stage, self.count = stage, count
-        if changed or force:
+        if changed:
             self.save()
 
     def save(self) -> None:
@@ -117,9 +116,9 @@ class JobExecutor:
         with self._lock:
             self._running[job_id] = context
         try:
-            context.progress("starting", 0, force=True)
+            context.progress("starting", 0)
             output = work(context)
-        except (AddonError, ClockifyError, ReportError) as exc:
+        except (AddonError, ReportError) as exc:  # Clockify's errors are AddonErrors
             code = getattr(exc, "code", "failed")
             self._finish(job_id, error=(str(code), str(exc) or type(exc).__name__))
         except Exception:  # a bug: log it with its traceback, tell the page only that it failed

@@ -36,11 +36,11 @@ def send_test_email(
     settings = context.runtime.settings
     due = datetime.now(ZoneInfo(spec.cadence.zone)).date()
     period = covered_period(spec.coverage, due, first_weekday=spec.week_start)
-    context.progress("entries", 0, force=True)
+    context.progress("entries", 0)
     with clockify_for(context.runtime, workspace_id) as client:
         context.pages = lambda: client.transport.stats.requests
         content = build_content(client, spec, period, due)
-    context.progress("sending", 0, force=True)
+    context.progress("sending", 0)
     envelope_from = sender_address(settings.mail_from)
     subject = f"[Test] {content.subject}"
     message = compose(

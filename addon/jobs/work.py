@@ -27,7 +27,7 @@ from addon.reports.snapshot import invoice_to_json, summary_to_json
 from addon.reports.terms import InvoiceTerms, PercentDiscount
 from addon.workspace_settings import WorkspaceDefaults
 
-__all__ = ["build_report", "invoice_key", "invoice_terms", "period_label", "totals_json"]
+__all__ = ["build_report", "invoice_key", "invoice_terms", "totals_json"]
 
 
 def invoice_key(invoice: Invoice) -> str:
@@ -68,13 +68,9 @@ def totals_json(totals: Totals, fmt: Formatter) -> dict[str, Any]:
     }
 
 
-def period_label(request: ReportRequest, fmt: Formatter) -> str:
-    return f"{fmt.date(request.period.start)} \u2013 {fmt.date(request.period.end)}"
-
-
 def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> JobOutput:
     html = render_summary_html(
-        summary, fmt, title=fmt.label("summary"), period_label=period_label(request, fmt)
+        summary, fmt, title=fmt.label("summary"), period_label=fmt.period(request.period)
     )
     return JobOutput(
         {"html": html, "totals": totals_json(summary.totals, fmt), "invoices": []},
@@ -140,7 +136,7 @@ def build_report(
                 week_start=request.week_start,
                 progress=context.progress,
             )
-            context.progress("rendering", summary.totals.entries, force=True)
+            context.progress("rendering", summary.totals.entries)
             return _summary_result(summary, request, fmt)
         today = datetime.now(ZoneInfo(request.zone)).date()
         drafts = fetch_invoice_drafts(
@@ -150,5 +146,5 @@ def build_report(
             issue_date=today,
             progress=context.progress,
         )
-        context.progress("rendering", len(drafts), force=True)
+        context.progress("rendering", len(drafts))
         return _invoices_result(drafts, request, fmt)

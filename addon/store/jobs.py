@@ -12,13 +12,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from addon.store.models import ReportJob
 
 __all__ = [
+    "IN_PROGRESS",
     "JobState",
+    "count_active",
     "create_job",
     "find_fresh",
     "finish_job",
@@ -34,6 +36,23 @@ class JobState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+IN_PROGRESS = frozenset({JobState.QUEUED.value, JobState.RUNNING.value})
+
+
+def count_active(session: Session, workspace_id: str, *, alive_since: datetime) -> int:
+    """The workspace's queued or running jobs whose heartbeat is newer than `alive_since`."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReportJob)
+            .where(ReportJob.workspace_id == workspace_id)
+            .where(ReportJob.state.in_(IN_PROGRESS))
+            .where(ReportJob.heartbeat_at >= alive_since)
+        )
+        or 0
+    )
 
 
 def create_job(
@@ -115,7 +134,7 @@ def record_progress(
 ) -> None:
     session.execute(
         update(ReportJob)
-        .where(ReportJob.id == job_id, ReportJob.state.in_(("queued", "running")))
+        .where(ReportJob.id == job_id, ReportJob.state.in_(IN_PROGRESS))
         .values(
             state=JobState.RUNNING.value,
             stage=stage,

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from addon.connections import clockify_for
 from addon.delivery.spec import ReportKind, spec_of
@@ -32,18 +31,18 @@ from addon.invoicing import issue_draft, load_invoice
 from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor, JobOutput
 from addon.jobs.request import InvalidReportRequest, ReportRequest
 from addon.jobs.testmail import send_test_email
-from addon.jobs.work import build_report, invoice_json, period_label
+from addon.jobs.work import build_report, invoice_json
 from addon.mail.compose import Recipients
 from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
 from addon.render.i18n import Formatter
+from addon.reports.model import Invoice
 from addon.reports.snapshot import invoice_from_json, summary_from_json
 from addon.runtime import Runtime, runtime
-from addon.schedules import next_occurrence
 from addon.store import invoices as invoice_store
 from addon.store import jobs as store
 from addon.store import schedules as schedule_store
-from addon.store.models import IssuedInvoice, ReportJob
-from addon.web.api_schedules import MAX_ID, NotFound, spec_from_body
+from addon.store.models import ReportJob
+from addon.web.api_schedules import MAX_ID, NotFound
 from addon.web.requests import json_object
 from addon.web.session import current_installation, current_session, guard_api
 from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
@@ -150,7 +149,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _is_stale(job: ReportJob, now: datetime) -> bool:
-    return job.state in {"queued", "running"} and job.heartbeat_at < now - STALE_AFTER
+    return job.state in store.IN_PROGRESS and job.heartbeat_at < now - STALE_AFTER
 
 
 def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str, Any]:
@@ -162,7 +161,7 @@ def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str
         state = "failed"
         error = {"error": "interrupted", "message": "The server building this stopped; run again."}
     result = None
-    if job.state == "done" and job.result is not None:
+    if job.state == store.JobState.DONE and job.result is not None:
         result = job.result
     return {
         "id": job.id,
@@ -179,16 +178,9 @@ def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str
 
 
 def _check_capacity(rt: Runtime, workspace_id: str) -> None:
-    now = rt.now()
     with rt.sessions() as db:
-        active = db.scalar(
-            select(func.count())
-            .select_from(ReportJob)
-            .where(ReportJob.workspace_id == workspace_id)
-            .where(ReportJob.state.in_(("queued", "running")))
-            .where(ReportJob.heartbeat_at >= now - STALE_AFTER)
-        )
-    if (active or 0) >= MAX_ACTIVE_JOBS:
+        active = store.count_active(db, workspace_id, alive_since=rt.now() - STALE_AFTER)
+    if active >= MAX_ACTIVE_JOBS:
         raise TooManyJobs(
             f"{MAX_ACTIVE_JOBS} reports are already being built for this workspace; "
             "wait for one to finish."
@@ -260,7 +252,7 @@ def start_report() -> ResponseReturnValue:
             since = now - timedelta(seconds=rt.settings.report_cache_seconds)
             found = store.find_fresh(db, session.workspace_id, key, since=since)
             if found is not None and not _is_stale(found, now):
-                status = 200 if found.state == "done" else 202
+                status = 200 if found.state == store.JobState.DONE else 202
                 return job_json(found, now, cached=True), status, _location(found)
     job = _new_job(
         rt,
@@ -331,7 +323,7 @@ def download_job(job_id: str) -> ResponseReturnValue:
     job = _one_job(rt, session.workspace_id, job_id, with_snapshot=True)
     if job.kind not in {ReportKind.SUMMARY.value, ReportKind.INVOICE.value}:
         raise NotFound(f"job {job_id} has nothing to download")
-    if job.state != "done" or job.snapshot is None:
+    if job.state != store.JobState.DONE or job.snapshot is None:
         raise Conflict(f"job {job_id} is {job.state}; download it when it is done")
     wanted = ReportRequest.from_json(job.request)
     fmt = Formatter(wanted.locale, wanted.durations)
@@ -344,7 +336,7 @@ def download_job(job_id: str) -> ResponseReturnValue:
             kind,
             title=fmt.label("summary"),
             stem=f"summary-{span}",
-            period_label=period_label(wanted, fmt),
+            period_label=fmt.period(wanted.period),
         )
         return _file_response(file)
     invoice = invoice_from_json(_draft_snapshot(job, request.args.get("invoice", "")))
@@ -371,20 +363,10 @@ def _draft_snapshot(job: ReportJob, key: str) -> dict[str, Any]:
     return found
 
 
-def issued_json(row: IssuedInvoice, fmt: Formatter) -> dict[str, Any]:
-    invoice = invoice_from_json(row.snapshot)
-    body = invoice_json(invoice, fmt)
-    return {
-        "number": row.number,
-        "client": body["client"],
-        "currency": row.currency,
-        "total": body["total"],
-        "total_formatted": body["total_formatted"],
-        "lines": body["lines"],
-        "issue_date": body["issue_date"],
-        "due_date": body["due_date"],
-        "issued_at": row.issued_at.isoformat(),
-    }
+def issued_json(invoice: Invoice, issued_at: datetime, fmt: Formatter) -> dict[str, Any]:
+    """An issued invoice in the API's shape (a draft's fields, less its key, plus `issued_at`)."""
+    body = {k: v for k, v in invoice_json(invoice, fmt).items() if k != "key"}
+    return {**body, "issued_at": issued_at.isoformat()}
 
 
 @bp.post("/invoices")
@@ -405,30 +387,28 @@ def issue() -> ResponseReturnValue:
             raise NotFound(f"job {job_id} does not exist")
         if job.kind != ReportKind.INVOICE.value:
             raise InvalidReportRequest("job", f"job {job_id} is a {job.kind} report, not invoices")
-        if job.state != "done" or job.result is None:
+        if job.state != store.JobState.DONE or job.result is None:
             raise Conflict(f"job {job_id} is {job.state}; issue its drafts when it is done")
         draft = _draft(job, key)
         if draft.get("issued_number"):
             raise Conflict(f"This draft was already issued as {draft['issued_number']}.")
         zone = str(job.request.get("zone", "UTC"))
+        now = rt.now()
         issued = issue_draft(
             db,
             workspace_id=session.workspace_id,
             draft=invoice_from_json(_draft_snapshot(job, key)),
             numbering=numbering,
-            issue_date=datetime.now(ZoneInfo(zone)).date(),
-            now=rt.now(),
+            issue_date=now.astimezone(ZoneInfo(zone)).date(),
+            now=now,
         )
         result = copy.deepcopy(job.result)
         for item in result["invoices"]:
             if item.get("key") == key:
                 item["issued_number"] = issued.number
         job.result = result  # a new object, so the JSON column is written
-        db.flush()
-        row = invoice_store.find_issued_invoice(db, session.workspace_id, issued.number)
-        assert row is not None  # noqa: S101  # saved just above in this transaction
         fmt = Formatter(str(job.request.get("locale", defaults.locale)))
-        answer = issued_json(row, fmt)
+        answer = issued_json(issued, now, fmt)
     return answer, 201, {"Location": f"/api/invoices/{answer['number']}"}
 
 
@@ -439,7 +419,11 @@ def list_invoices() -> ResponseReturnValue:
     fmt = Formatter(defaults.locale)
     with rt.sessions() as db:
         rows = invoice_store.list_issued_invoices(db, session.workspace_id, MAX_INVOICES)
-        return {"invoices": [issued_json(row, fmt) for row in rows]}
+        return {
+            "invoices": [
+                issued_json(invoice_from_json(row.snapshot), row.issued_at, fmt) for row in rows
+            ]
+        }
 
 
 @bp.get("/invoices/<path:number>/download")
@@ -492,18 +476,3 @@ def test_email(schedule_id: int) -> ResponseReturnValue:
 
     _executor().submit(job.id, work)
     return job_json(job, rt.now()), 202, _location(job)
-
-
-@bp.post("/schedules/next")
-def preview_next() -> ResponseReturnValue:
-    """The next send times of an unsaved schedule (the form's preview), in its own zone."""
-    rt = runtime()
-    spec = spec_from_body(json_object(request))
-    sends: list[dict[str, str]] = []
-    after = rt.now()
-    for _ in range(5):
-        occurrence = next_occurrence(spec.cadence, after)
-        local = occurrence.at.astimezone(ZoneInfo(spec.cadence.zone)).isoformat()
-        sends.append({"due": occurrence.due.isoformat(), "at": local})
-        after = occurrence.at
-    return {"zone": spec.cadence.zone, "next": sends}

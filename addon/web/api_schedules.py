@@ -22,7 +22,7 @@ from addon.delivery.manage import change_schedule, resume, save_schedule
 from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.errors import AddonError, BadRequest, Conflict
 from addon.runtime import runtime
-from addon.schedules import InvalidSchedule, next_occurrence
+from addon.schedules import Cadence, InvalidSchedule, next_occurrence
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, DeliveryState, Schedule
 from addon.web.requests import json_object
@@ -227,13 +227,24 @@ def next_sends(schedule_id: int) -> ResponseReturnValue:
     count = _int_arg("count", 5, MAX_NEXT)
     with rt.sessions.begin() as db:
         cadence = spec_of(_one(db, session.workspace_id, schedule_id)).cadence
+    return {"schedule_id": schedule_id, "zone": cadence.zone, "next": _upcoming(cadence, count)}
+
+
+@bp.post("/schedules/next")
+def preview_next() -> ResponseReturnValue:
+    """The next five send times of an unsaved schedule (the form's preview), in its own zone."""
+    cadence = spec_from_body(json_object(request)).cadence
+    return {"zone": cadence.zone, "next": _upcoming(cadence, 5)}
+
+
+def _upcoming(cadence: Cadence, count: int) -> list[dict[str, str]]:
     sends: list[dict[str, str]] = []
-    after = rt.now()
+    after = runtime().now()
     for _ in range(count):
         occurrence = next_occurrence(cadence, after)
         sends.append({"due": occurrence.due.isoformat(), "at": _local(occurrence.at, cadence.zone)})
         after = occurrence.at
-    return {"schedule_id": schedule_id, "zone": cadence.zone, "next": sends}
+    return sends
 
 
 @bp.get("/deliveries")

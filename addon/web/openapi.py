@@ -298,6 +298,26 @@ def document() -> dict[str, Any]:
                 "Next send times in the schedule's zone", {"200": _json(_ref("NextSends"), "")}
             ),
         },
+        "/api/schedules/next": {
+            "post": _op(
+                "The next five send times of an unsaved schedule, in its zone",
+                {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["zone", "next"],
+                            "properties": {
+                                "zone": {"type": "string"},
+                                "next": _ref("NextSends/properties/next"),
+                            },
+                        },
+                        "",
+                    ),
+                    **_INVALID,
+                },
+                requestBody=_body("ScheduleInput"),
+            )
+        },
         "/api/deliveries": {
             "get": _op(
                 "The delivery log, newest first",

@@ -381,24 +381,4 @@ def report_paths() -> dict[str, Any]:
                 },
             ),
         },
-        "/api/schedules/next": {
-            "post": _op(
-                "Next send times of an unsaved schedule",
-                {
-                    "200": _json(
-                        {
-                            "type": "object",
-                            "required": ["zone", "next"],
-                            "properties": {
-                                "zone": _STRING,
-                                "next": _ref("NextSends/properties/next"),
-                            },
-                        },
-                        "The next five sends, in the schedule's zone",
-                    ),
-                    "422": _error("Invalid schedule; `field` names the input"),
-                },
-                requestBody=_body("ScheduleInput"),
-            )
-        },
     }
