@@ -124,6 +124,12 @@ def _after(response: Response) -> Response:
     if keep is not None:
         data = response.get_data()
         response.set_data(data[: int(len(data) * keep)])
+    if not g.get("dropped"):
+        _record(response.status_code)
+    return response
+
+
+def _record(status: int | None) -> None:
     monotonic, wall = g.get("arrived", (time.monotonic(), datetime.now(UTC)))
     context().state.recorder.add(
         RequestRecord(
@@ -132,10 +138,9 @@ def _after(response: Response) -> Response:
             workspace_id=g.get("workspace_id"),
             method=request.method,
             path=request.path,
-            status=None if g.get("dropped") else response.status_code,
+            status=status,
         )
     )
-    return response
 
 
 def _suffer(fault: Fault) -> Response | None:
@@ -152,8 +157,11 @@ def _suffer(fault: Fault) -> Response | None:
         case FaultKind.SLOW:
             time.sleep(fault.delay)
         case FaultKind.DROP:
-            _drop_connection()
+            # Recorded before the socket shuts: the client retries at once, and its next
+            # request must not be recorded ahead of (or without) the dropped one.
+            _record(None)
             g.dropped = True
+            _drop_connection()
             return Response(status=204)  # never reaches the client: the socket is shut
         case FaultKind.TRUNCATE:
             g.truncate = fault.keep
