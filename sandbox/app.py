@@ -9,8 +9,9 @@ Areas, one blueprint each (`sandbox/web/`):
 * `outbox`: `/outbox` HTML pages listing the mail a local SMTP server saved (demo only).
 * `control_api`: `/sandbox/...` JSON that tests and benches turn: generated workspaces,
   programmed faults, response shapes, rate limits and the request log.
-* `api` and `reports_api`: Clockify's regular API (read-only) and Reports API, computed from
-  the workspace's data, behind the gate in `web/gate.py` (faults, auth, rate limit, scopes).
+* `api` and `reports_api`: Clockify's regular API (reads, and marking time invoiced) and its
+  Reports API, computed from the workspace's data, behind the gate in `web/gate.py` (faults,
+  auth, rate limit, scopes).
 
 Host scheme. One sandbox host stands in for all of Clockify's hosts, so each host becomes a
 path prefix, and tokens for a workspace carry the URLs of that workspace's region:

@@ -7,14 +7,16 @@ snake_case. Units are Clockify's: money is integer minor units (cents) plus an I
 as in RateDtoV1; durations are integer seconds; instants are aware UTC datetimes.
 
 Everything but `Workspace` is frozen, so a generated catalog can be shared between resets and
-only the dictionaries holding it are copied.
+only the dictionaries and lists holding it are copied. A change to one entry (`set_invoiced`)
+therefore replaces it in its workspace's list, and never touches the shared original.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -232,6 +234,10 @@ class Workspace:
 
     `subdomain` is set for a subdomain workspace (`acme` for `acme.clockify.me`): its reports
     are served from that host while its regular API stays on its region's host.
+
+    `revision` counts the changes made to `entries` (the generator's appends, `set_invoiced`);
+    caches of computed reports key on it. It is bookkeeping, not data: equality ignores it.
+    Mutate a workspace only while holding `SandboxState.lock`.
     """
 
     id: str
@@ -253,6 +259,7 @@ class Workspace:
     categories: dict[str, ExpenseCategory] = field(default_factory=dict)
     entries: list[TimeEntry] = field(default_factory=list)  # ordered by start
     expenses: list[Expense] = field(default_factory=list)  # ordered by date
+    revision: int = field(default=0, compare=False)
 
     @property
     def owner(self) -> User:
@@ -294,3 +301,26 @@ class Workspace:
             Rate(hourly.amount, currency) if hourly else None,
             Rate(cost.amount, currency) if cost else None,
         )
+
+    def set_invoiced(self, entry_ids: Iterable[str], invoiced: bool) -> int:
+        """Set `invoiced` on the entries `entry_ids`; returns how many entries changed.
+
+        All or nothing: if an id is not an entry of this workspace, `KeyError(id)` names the
+        first such id and no entry changes. An id named twice counts once. `revision` moves
+        only if an entry changed, so marking already-marked entries keeps cached reports.
+        """
+        wanted = list(dict.fromkeys(entry_ids))
+        named = set(wanted)
+        positions = {e.id: index for index, e in enumerate(self.entries) if e.id in named}
+        missing = next((entry_id for entry_id in wanted if entry_id not in positions), None)
+        if missing is not None:
+            raise KeyError(missing)
+        changed = 0
+        for index in positions.values():
+            entry = self.entries[index]
+            if entry.invoiced is not invoiced:
+                self.entries[index] = replace(entry, invoiced=invoiced)
+                changed += 1
+        if changed:
+            self.revision += 1
+        return changed

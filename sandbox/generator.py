@@ -117,6 +117,7 @@ def populate(
     _catalog(ws, rng, ids, codes)
     ws.entries.extend(make_entries(ws, rng, ids, entries, start, end))
     ws.expenses.extend(make_expenses(ws, rng, ids, expenses, start, end))
+    ws.revision += 1
 
 
 def _catalog(ws: Workspace, rng: random.Random, ids: SeededIds, codes: tuple[str, ...]) -> None:

@@ -113,9 +113,11 @@ class _SortedCache:
 
     A client paging through 100,000 entries asks the same query 100 times, one page each; the
     pricing (exact `Fraction`s) is what costs, so it is done once per query rather than once per
-    page. The key holds the workspace's identity and its entry count: the sandbox only ever adds
-    data (the generator, the seed) or clears it wholesale, so both change whenever the lines can.
-    Each entry keeps its workspace alive, so an identity is never reused while it is cached.
+    page. The key holds the workspace's identity, its `revision` and its entry count. The sandbox
+    bumps `revision` whenever it changes an entry in place (`Workspace.set_invoiced`) or appends
+    (the generator), so a report asked after `PATCH .../time-entries/invoiced` is priced afresh;
+    the count still catches an append or a `clear()` made on the list directly. Each cached item
+    keeps its workspace alive, so an identity is never reused while it is cached.
     """
 
     def __init__(self, size: int = 8) -> None:
@@ -126,7 +128,7 @@ class _SortedCache:
     def get(
         self, workspace: Workspace, key: Hashable, build: Callable[[], list[Line]]
     ) -> tuple[list[Line], Totals]:
-        key = (id(workspace), len(workspace.entries), key)
+        key = (id(workspace), workspace.revision, len(workspace.entries), key)
         with self._lock:
             found = self._items.get(key)
             if found is not None:
