@@ -2,7 +2,8 @@
 
 The figures on screen are compared with the add-on's own engine run over the same entries
 (`expected_summary`), every download is saved by the browser and opened with the library that
-reads its format, and an issued invoice is followed from its draft to the Invoices tab.
+reads its format, and an issued invoice is followed from its draft to the Invoices tab, with its
+time entries marked invoiced in the sandbox's Clockify (whose own state is the oracle).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from tests.e2e.sidebar_page import (
 pytestmark = pytest.mark.browser
 
 ZONE = "Europe/Berlin"
+MARK_OPTION = "Mark these time entries as invoiced in Clockify"
+MARK_PATH = "/time-entries/invoiced"
 
 
 class _Text(HTMLParser):
@@ -65,6 +68,27 @@ def _last_month(sidebar: Sidebar) -> tuple[date, date]:
     start = date.fromisoformat(frame.locator("#r-start").input_value())
     end = date.fromisoformat(frame.locator("#r-end").input_value())
     return start, end
+
+
+def _invoiced(live: LiveStack) -> set[str]:
+    """The ids of the entries the sandbox's Clockify holds as invoiced."""
+    workspace = live.sandbox.state.workspace(SEED_WORKSPACE_ID)
+    with live.sandbox.state.lock:
+        return {entry.id for entry in workspace.entries if entry.invoiced}
+
+
+def _issue(sidebar: Sidebar, draft: Any, *, mark: bool = True) -> str:
+    """Issue `draft` through its confirmation, ticking "Mark … in Clockify" as `mark` says (the
+    box must start ticked: that is the workspace's default); returns the card's status line."""
+    draft.get_by_role("button", name="Issue invoice").click()
+    dialog = sidebar.frame.get_by_role("dialog")
+    box = dialog.get_by_role("checkbox", name=MARK_OPTION, exact=True)
+    assert box.is_checked()
+    box.set_checked(mark)
+    dialog.get_by_role("button", name="Issue invoice").click()
+    status = draft.locator(".draft-status")
+    status.filter(has_text="Issued as").wait_for(timeout=WAIT)
+    return str(status.inner_text())
 
 
 def _download(sidebar: Sidebar, scope: Any, label: str, tmp_path: Path) -> tuple[str, bytes]:
@@ -238,7 +262,7 @@ def test_server_refusals_are_shown_next_to_their_field(live: LiveStack, browser:
 
 
 def test_an_invoice_draft_is_issued_once_and_listed(
-    live: LiveStack, browser: Any, tmp_path: Path, screenshots: Path
+    live: LiveStack, browser: Any, tmp_path: Path
 ) -> None:
     addon_id = live.install()
     sidebar = open_sidebar(browser, live, addon_id)
@@ -251,7 +275,6 @@ def test_an_invoice_draft_is_issued_once_and_listed(
 
     drafts = frame.locator("#invoice-drafts .draft-card")
     assert drafts.count() >= 2
-    sidebar.screenshot(screenshots / "invoice-drafts.png", frame.locator("#invoice-drafts"))
     draft = drafts.first
     client = draft.locator("h3").inner_text()
     total = draft.locator(".draft-total").inner_text()
@@ -263,22 +286,29 @@ def test_an_invoice_draft_is_issued_once_and_listed(
     assert name.startswith("invoice-draft-") and name.endswith(".pdf")
     assert total in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
+    before = _invoiced(live)
     draft.get_by_role("button", name="Issue invoice").click()
     dialog = frame.get_by_role("dialog")
     assert client in dialog.inner_text() and total in dialog.inner_text()
+    assert dialog.get_by_role("checkbox", name=MARK_OPTION, exact=True).is_checked()
     dialog.get_by_role("button", name="Issue invoice").click()
     status = draft.locator(".draft-status")
     status.filter(has_text="Issued as").wait_for(timeout=WAIT)
-    number = status.inner_text().removeprefix("Issued as ")
+    number, outcome = status.inner_text().removeprefix("Issued as ").split(" · ", 1)
     assert draft.get_by_role("button", name="Issue invoice").is_disabled()
+    marked = _invoiced(live) - before
+    assert marked and outcome == f"{len(marked):,} time entries marked invoiced in Clockify"
 
     sidebar.tab("Invoices")
     row = frame.locator("#invoices tr", has_text=number)
     row.wait_for(timeout=WAIT)
     assert client in row.inner_text() and total in row.inner_text()
+    cell = row.locator("td.marking")
+    assert cell.locator(".badge").inner_text() == "Marked"
+    assert f"{len(marked):,} time entries" in cell.inner_text()
+    assert row.get_by_role("button", name="Mark as invoiced in Clockify").count() == 0
     name, issued = _download(sidebar, row, "PDF", tmp_path)
     assert number in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(issued)).pages)
-    sidebar.screenshot(screenshots / "invoices.png")
 
     # The same report again comes from the cache and knows the draft was issued.
     sidebar.tab("Report")
@@ -287,3 +317,62 @@ def test_an_invoice_draft_is_issued_once_and_listed(
     again = frame.locator("#invoice-drafts .draft-card", has_text=client).first
     assert again.locator(".draft-status").inner_text() == f"Issued as {number}"
     assert again.get_by_role("button", name="Issue invoice").is_disabled()
+
+
+def test_an_invoice_issued_without_marking_is_marked_from_the_invoices_tab(
+    live: LiveStack, browser: Any, screenshots: Path
+) -> None:
+    addon_id = live.install()
+    sidebar = open_sidebar(browser, live, addon_id)
+    frame = sidebar.frame
+    sidebar.form.get_by_label("Invoice drafts").check()
+    _last_month(sidebar)
+    sidebar.run_report()
+    drafts = frame.locator("#invoice-drafts .draft-card")
+    before = _invoiced(live)
+    first = _issue(sidebar, drafts.nth(0))
+    marked = _invoiced(live)
+    count = len(marked - before)
+    assert first.endswith(f" · {count:,} time entries marked invoiced in Clockify")
+
+    status = _issue(sidebar, drafts.nth(1), mark=False)
+
+    number, outcome = status.removeprefix("Issued as ").split(" · ", 1)
+    assert outcome.startswith("Time entries not marked in Clockify")
+    assert _invoiced(live) == marked
+    sidebar.screenshot(screenshots / "invoice-drafts.png", frame.locator("#invoice-drafts"))
+    sidebar.tab("Invoices")
+    row = frame.locator(f'#invoices tr[data-number="{number}"]')
+    row.wait_for(timeout=WAIT)
+    assert row.locator("td.marking .badge").inner_text() == "Not marked"
+    assert frame.locator("#invoices td.marking .badge").all_inner_texts() == [
+        "Not marked",
+        "Marked",
+    ]
+    sidebar.screenshot(screenshots / "invoices.png")
+
+    button = row.get_by_role("button", name="Mark as invoiced in Clockify")
+    refusal = Fault(FaultKind.ERROR, status=403, count=1, path=MARK_PATH)
+    live.sandbox.state.faults.inject(SEED_WORKSPACE_ID, refusal)
+    button.click()
+
+    banner = frame.locator("#banner")
+    expect(row.locator("td.marking .badge")).to_have_text("Failed", timeout=WAIT)
+    reason = row.locator("td.marking .error-text").inner_text()
+    assert reason and _invoiced(live) == marked
+    expect(banner).to_contain_text(f"{number} · Not marked in Clockify: {reason}")
+    assert banner.get_attribute("role") == "alert"
+
+    slow = Fault(FaultKind.SLOW, count=1, path=MARK_PATH, delay=1.5)
+    live.sandbox.state.faults.inject(SEED_WORKSPACE_ID, slow)
+    button.click()
+
+    expect(button).to_be_disabled()
+    expect(button).to_have_attribute("aria-busy", "true")
+    expect(row.locator("td.marking .badge")).to_have_text("Marked", timeout=WAIT)
+    now_marked = _invoiced(live) - marked
+    assert now_marked
+    assert f"{len(now_marked):,} time entries" in row.locator("td.marking").inner_text()
+    assert button.count() == 0
+    expect(banner).to_contain_text(f"{number} · {len(now_marked):,} time entries marked")
+    assert banner.get_attribute("role") == "status"

@@ -130,13 +130,28 @@ export function showError(form, error, fallbackKey = "action_failed") {
 }
 
 /** Ask before something that cannot be undone; resolves true when confirmed. */
-export function confirmAction({ title, text, ok }) {
+export async function confirmAction({ title, text, ok }) {
+  return (await confirmChoice({ title, text, ok })) !== null;
+}
+
+/**
+ * `confirmAction` with one checkbox in the dialog (`option`: `{label, checked}`, its initial
+ * state): resolves null when cancelled, else `{checked}` as the admin left it. The box is reset
+ * on every call, so one dialog's choice never carries over to the next.
+ */
+export function confirmChoice({ title, text, ok, option = null }) {
   const dialog = document.getElementById("confirm-dialog");
   document.getElementById("confirm-title").textContent = title;
   document.getElementById("confirm-text").textContent = text;
   document.getElementById("confirm-ok").textContent = ok;
+  const box = document.getElementById("confirm-check");
+  document.getElementById("confirm-option").hidden = !option;
+  document.getElementById("confirm-check-label").textContent = option?.label || "";
+  box.checked = Boolean(option?.checked);
   return new Promise((resolve) => {
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok" ? { checked: Boolean(option) && box.checked } : null);
+    }, { once: true });
     dialog.returnValue = "cancel";
     dialog.showModal();
     document.getElementById("confirm-cancel").focus();

@@ -1,11 +1,13 @@
 // The Report tab: a summary or invoice drafts for a period and filters, built by a background
 // job (POST /api/reports, then GET /api/jobs/<id>), previewed as the server's HTML fragment,
-// with downloads and, for invoice drafts, "Issue invoice".
+// with downloads and, for invoice drafts, "Issue invoice" (which also marks the draft's time
+// entries invoiced in Clockify, unless the admin unticks that in the confirmation).
 
-import { busy, clearBanner, clearErrors, confirmAction, el, fieldError, setHtml, showBanner, showError } from "./dom.js";
+import { busy, clearBanner, clearErrors, confirmChoice, el, fieldError, setHtml, showBanner, showError } from "./dom.js";
 import { count } from "./format.js";
 import { t } from "./i18n.js";
 import { describeProgress, JobFailed, pollJob } from "./jobs.js";
+import { markingSentence } from "./marking.js";
 import { filterPickers, readFilters, readGroups, writeGroups } from "./picker.js";
 import { isZone, presetRange, zones } from "./dates.js";
 
@@ -72,13 +74,13 @@ export function initReport(context) {
   }
   applyFormatDefaults(form, workspace);
   writeGroups(form, ["PROJECT"]);
-  const invoice = workspace.invoice_defaults;
-  form.elements.grouping.value = invoice.grouping || "project";
-  form.elements.due_days.value = invoice.due_days ?? 30;
-  form.elements.tax_percent.value = invoice.tax_percent ?? "0";
-  form.elements.second_tax_percent.value = invoice.second_tax_percent ?? "0";
-  form.elements.discount_percent.value = invoice.discount_percent ?? "0";
-  form.elements.notes.value = invoice.notes || "";
+  const invoiceDefaults = workspace.invoice_defaults;
+  form.elements.grouping.value = invoiceDefaults.grouping || "project";
+  form.elements.due_days.value = invoiceDefaults.due_days ?? 30;
+  form.elements.tax_percent.value = invoiceDefaults.tax_percent ?? "0";
+  form.elements.second_tax_percent.value = invoiceDefaults.second_tax_percent ?? "0";
+  form.elements.discount_percent.value = invoiceDefaults.discount_percent ?? "0";
+  form.elements.notes.value = invoiceDefaults.notes || "";
   // Last month: what invoices usually cover, and never empty on the first days of a month.
   form.elements.preset.value = "last_month";
 
@@ -233,27 +235,35 @@ export function initReport(context) {
         downloadButtons(api, (format) => `/jobs/${encodeURIComponent(job.id)}/download?format=${format}&invoice=${encodeURIComponent(draft.key)}`,
           `invoice-${draft.client.name}`)),
       el("div", { class: "draft-issue" }, issue, previewLink(draft), status));
-    const issued = (number) => {
+    const issued = (number, marking) => {
       issue.disabled = true;
-      status.textContent = t("issued_as", { number });
+      const outcome = marking ? markingSentence(marking) : "";
+      const failed = marking?.state === "failed";
+      status.textContent = [t("issued_as", { number }), failed ? "" : outcome].filter(Boolean).join(" · ");
+      if (failed) {
+        // An alert of its own: the number stands, but the admin has something left to do.
+        status.after(el("p", { class: "draft-marking", role: "alert" }, outcome));
+      }
       card.classList.add("issued");
     };
     if (draft.issued_number) {
-      issued(draft.issued_number);
+      issued(draft.issued_number, null);
     }
     issue.addEventListener("click", async () => {
-      const confirmed = await confirmAction({
+      const answer = await confirmChoice({
         title: t("confirm_issue_title"),
         text: t("confirm_issue_text", { client: draft.client.name, total: draft.total_formatted }),
         ok: t("issue"),
+        option: { label: t("mark_invoiced_option"), checked: invoiceDefaults.mark_invoiced ?? true },
       });
-      if (!confirmed) {
+      if (!answer) {
         issue.focus();
         return;
       }
+      const body = { job: job.id, invoice: draft.key, mark_invoiced: answer.checked };
       try {
-        const invoice = await busy(issue, api.call("POST", "/invoices", { job: job.id, invoice: draft.key }));
-        issued(invoice.number);
+        const invoice = await busy(issue, api.call("POST", "/invoices", body));
+        issued(invoice.number, invoice.clockify);
         context.tabs?.invoices.invalidate();
       } catch (error) {
         if (error.status === 409) {
