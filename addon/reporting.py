@@ -12,12 +12,13 @@ when an admin issues one (`addon.invoicing`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TypeVar
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
-from addon.clockify.queries import ReportFilter
+from addon.clockify.queries import Invoicing, ReportFilter
 from addon.reports.aggregate import build_summary
 from addon.reports.invoice import build_invoice, plan_invoices
 from addon.reports.model import GroupBy, Invoice, Party, Summary
@@ -68,7 +69,13 @@ def fetch_invoice_drafts(
     issue_date: date,
     progress: Progress = _ignore,
 ) -> tuple[Invoice, ...]:
-    """One draft per client and currency of the period's billable, uninvoiced time and expenses."""
+    """One draft per client and currency of the period's billable, uninvoiced time and expenses.
+
+    Clockify is asked for uninvoiced rows only, whatever the filter said: detailed rows need not
+    say whether an entry is invoiced (the spec's rows have no such field), so only this filter
+    keeps time marked invoiced by an earlier invoice (`addon.invoice_marking`) off the next one.
+    """
+    query = replace(query, invoicing=Invoicing.UNINVOICED)
     progress("entries", 0)
     entries = list(_counted(client.detailed(query), "entries", progress))
     progress("expenses", 0)

@@ -138,7 +138,7 @@ def _time_entry(row: Row, path: str, fallback: str) -> TimeEntry | None:
             end=_instant(interval.get("end"), f"{path}.timeInterval.end"),
             duration=_duration(interval.get("duration"), f"{path}.timeInterval.duration"),
             billable=_flag(row, "billable", path),
-            invoiced=_flag(row, "invoiced", path, default=False),
+            invoiced=_invoiced(row, path),
             hourly_rate=rate,
             earned=earned,
         ),
@@ -168,16 +168,22 @@ def _entry_money(row: Row, path: str, fallback: str) -> tuple[Money | None, Mone
     return rate, _optional_money(row, ("earnedAmount", "amount"), currency, path)
 
 
+def _invoiced(row: Row, path: str) -> bool:
+    """`invoiced` (the guide's rows) or `invoicingInfo` (Clockify.Net's); absent means no."""
+    invoiced = _flag(row, "invoiced", path, default=False)
+    if row.get("invoicingInfo") is not None:
+        info = _object(row["invoicingInfo"], f"{path}.invoicingInfo")
+        manual = _flag(info, "manuallyInvoiced", f"{path}.invoicingInfo", default=False)
+        invoiced = invoiced or manual or info.get("invoiceId") not in (None, "")
+    return invoiced
+
+
 def _expense(row: Row, path: str, fallback: str) -> Expense:
     currency = _currency(row.get("currency"), f"{path}.currency", fallback)
     category = row.get("categoryName", row.get("category"))
     if isinstance(category, Mapping):
         category = category.get("name")
-    invoiced = _flag(row, "invoiced", path, default=False)
-    if "invoicingInfo" in row and row["invoicingInfo"] is not None:
-        info = _object(row["invoicingInfo"], f"{path}.invoicingInfo")
-        manual = _flag(info, "manuallyInvoiced", f"{path}.invoicingInfo", default=False)
-        invoiced = invoiced or manual or info.get("invoiceId") not in (None, "")
+    invoiced = _invoiced(row, path)
     notes = row.get("notes", row.get("description"))
     return _build(
         path,

@@ -220,6 +220,26 @@ def test_guide_row_parses_to_utc_seconds_and_rounded_money() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("fields", "invoiced"),
+    [
+        ({}, False),
+        ({"invoiced": True}, True),
+        ({"invoicingInfo": None}, False),
+        ({"invoicingInfo": {"invoiceId": None, "manuallyInvoiced": False}}, False),
+        ({"invoicingInfo": {"manuallyInvoiced": True}}, True),
+        ({"invoicingInfo": {"invoiceId": "inv1"}}, True),
+    ],
+    ids=["absent", "guide-flag", "info-null", "info-empty", "info-manual", "info-invoice"],
+)
+def test_a_time_entry_reads_invoiced_from_either_documented_field(
+    fields: dict[str, object], invoiced: bool
+) -> None:
+    page = parse_detailed_page({"timeentries": [_row(**fields)]}, currency_fallback=CURRENCY)
+
+    assert page.entries[0].invoiced is invoiced
+
+
 def test_running_entry_is_counted_but_not_returned() -> None:
     running = _row(_id="e2", timeInterval={"start": "2025-01-02T09:00:00Z", "end": None})
 
