@@ -26,6 +26,7 @@ from addon.reports.periods import DateRange
 from addon.reports.snapshot import invoice_from_json, invoice_to_json
 from addon.reports.terms import InvoiceTerms
 from addon.store import invoices as store
+from addon.store.models import MarkingState
 
 __all__ = ["issue_draft", "issue_invoice", "load_invoice"]
 
@@ -71,11 +72,13 @@ def issue_draft(
     numbering: NumberingSettings,
     issue_date: date,
     now: datetime,
+    marking: MarkingState = MarkingState.OFF,
 ) -> Invoice:
     """Issue a draft the admin previewed: the same lines and totals, a number, today's dates.
 
     Issuing what was shown (rather than fetching again) is what makes the number the admin sees
-    attached to exactly the amounts they checked. The caller commits.
+    attached to exactly the amounts they checked. `marking` is PENDING when the caller marks the
+    entries in Clockify after committing (`addon.invoice_marking`). The caller commits.
     """
     scope = counter_scope(numbering, issue_date, draft.client.id)
     sequence = next_sequence(numbering, store.lock_sequence(session, workspace_id, scope))
@@ -96,6 +99,7 @@ def issue_draft(
         total_minor=invoice.total.minor,
         snapshot=invoice_to_json(invoice),
         issued_at=now,
+        clockify_state=marking,
     )
     store.set_sequence(session, workspace_id, scope, sequence)
     return invoice

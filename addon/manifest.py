@@ -36,6 +36,8 @@ SCOPES = (
     "TASK_READ",
     "TAG_READ",
     "EXPENSE_READ",
+    # The one write: issuing an invoice marks its time entries invoiced, so they are billed once.
+    "TIME_ENTRY_WRITE",
 )
 
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "ja_JP"]
@@ -89,6 +91,13 @@ _INVOICE_SETTINGS = [
         "NUMBER",
         30,
         "The due date is the issue date plus this many days.",
+    ),
+    _setting(
+        "mark-invoiced",
+        "Mark invoiced time in Clockify",
+        "CHECKBOX",
+        True,
+        "Issuing an invoice marks its time entries as invoiced, so no later invoice bills them.",
     ),
 ]
 

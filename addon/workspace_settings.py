@@ -44,6 +44,7 @@ class WorkspaceDefaults:
     due_days: int
     grouping: LineGrouping
     sender_name: str
+    mark_invoiced: bool = True
 
     def numbering(self) -> NumberingSettings:
         """The numbering settings; raises `InvalidPattern` naming the setting when it is bad."""
@@ -70,6 +71,7 @@ class WorkspaceDefaults:
             "second_tax_percent": str(self.second_tax_percent),
             "due_days": self.due_days,
             "grouping": self.grouping.value,
+            "mark_invoiced": self.mark_invoiced,
         }
 
 
@@ -101,6 +103,17 @@ def _whole(value: Any, default: int, low: int, high: int) -> int:
     if not number.is_finite() or number != number.to_integral_value():
         return default
     return int(number) if low <= number <= high else default
+
+
+def _flag(value: Any, *, default: bool) -> bool:
+    """A CHECKBOX value: a boolean, or the strings and numbers a form may send instead."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return default
 
 
 def _locale(value: Any) -> str:
@@ -140,4 +153,5 @@ def workspace_defaults(settings: Iterable[Mapping[str, Any]]) -> WorkspaceDefaul
         due_days=_whole(values.get("payment-terms-days"), 30, 0, 365),
         grouping=LineGrouping.PROJECT,
         sender_name=sender.strip()[:100] if isinstance(sender, str) else "",
+        mark_invoiced=_flag(values.get("mark-invoiced"), default=True),
     )

@@ -59,12 +59,15 @@ from addon.reports.model import Expense, TimeEntry
 from addon.reports.periods import DateRange, SplitUnit, split_range
 from addon.reports.remote import ClockifySummary, ClockifyWeekly
 
-__all__ = ["ClockifyClient", "Endpoints"]
+__all__ = ["ClockifyClient", "Endpoints", "MarkResult"]
 
 T = TypeVar("T")
 
 REPORT_PAGE_SIZES = (1000, 200)
 LIST_PAGE_SIZE = 200
+# Clockify documents no cap on `timeEntryIds` (unconfirmed); 200 is its smaller page-size cap,
+# small enough for any server limit we have seen and still few requests for a large invoice.
+MARK_BATCH = 200
 _MAX_PAGES = 100_000  # a server that never ends a listing must not loop us forever
 
 
@@ -82,6 +85,14 @@ class Endpoints:
     def report(self, kind: str) -> str:
         base = self.reports_url.rstrip("/")
         return f"{base}/v1/workspaces/{self.workspace_id}/reports/{kind}"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    """How many distinct entries were sent, and those Clockify refused, with its reason."""
+
+    sent: int
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 class ClockifyClient:
@@ -215,6 +226,41 @@ class ClockifyClient:
             self.workspace()
         assert self._currency is not None  # noqa: S101  # set by workspace()
         return self._currency
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def mark_invoiced(self, entry_ids: Sequence[str], *, invoiced: bool = True) -> MarkResult:
+        """Set the `invoiced` flag of these time entries (`PATCH /time-entries/invoiced`).
+
+        `MARK_BATCH` ids per request (reports-api.md 6.5). Setting a flag is idempotent, so a
+        batch retried after a dropped answer, or a whole call repeated after a failure, is
+        harmless. When Clockify refuses a batch (400: an entry deleted or locked meanwhile), the
+        batch is halved until the refused ids are found, so one bad entry cannot keep all the
+        others unmarked; they come back in `MarkResult.refused` with Clockify's reason.
+        """
+        unique = list(dict.fromkeys(entry_ids))
+        refused: list[tuple[str, str]] = []
+        for first in range(0, len(unique), MARK_BATCH):
+            self._mark(unique[first : first + MARK_BATCH], invoiced, refused)
+        return MarkResult(len(unique), tuple(refused))
+
+    def _mark(self, ids: list[str], invoiced: bool, refused: list[tuple[str, str]]) -> None:
+        try:
+            self.transport.call(
+                "PATCH",
+                self.endpoints.api("/time-entries/invoiced"),
+                scope="TIME_ENTRY_WRITE",
+                what=f"marking {len(ids)} time entries as invoiced",
+                body={"timeEntryIds": ids, "invoiced": invoiced},
+                reads_body=False,
+            )
+        except ClockifyRejectedRequest as exc:
+            if len(ids) == 1:
+                refused.append((ids[0], exc.clockify_message or str(exc)))
+                return
+            half = len(ids) // 2
+            self._mark(ids[:half], invoiced, refused)
+            self._mark(ids[half:], invoiced, refused)
 
     # -- plumbing ---------------------------------------------------------------------------
 

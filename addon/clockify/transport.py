@@ -115,8 +115,13 @@ class Transport:
         what: str,
         params: Mapping[str, str | int] | None = None,
         body: object = None,
+        reads_body: bool = True,
     ) -> Reply:
-        """Send one logical call (with its retries); `what` names it in errors and logs."""
+        """Send one logical call (with its retries); `what` names it in errors and logs.
+
+        `reads_body=False` is for writes whose answer we do not use: any 2xx is success, so an
+        undocumented or empty answer body can never make us repeat a write that took effect.
+        """
         started = self.clock()
         attempt = 0
         while True:
@@ -130,7 +135,9 @@ class Transport:
                     f"call may wait ({what})."
                 ) from None
             self.stats.sent(retry=attempt > 1, waited=waited)
-            failure, retry_after, reply = self._attempt(method, url, scope, what, params, body)
+            failure, retry_after, reply = self._attempt(
+                method, url, scope, what, params, body, reads_body
+            )
             if failure == "HTTP 429":
                 self.stats.refused_for_rate()
             if reply is not None:
@@ -156,6 +163,7 @@ class Transport:
         what: str,
         params: Mapping[str, str | int] | None,
         body: object,
+        reads_body: bool,
     ) -> tuple[str, float | None, Reply | None]:
         """One try: (failure description, Retry-After seconds, reply when it succeeded)."""
         try:
@@ -175,6 +183,8 @@ class Transport:
             return f"connection error ({type(exc).__name__})", None, None
         status = response.status_code
         if 200 <= status < 300:
+            if not reads_body:
+                return "", None, Reply(None, response.headers)
             try:
                 parsed = json.loads(content or b"null", parse_float=Decimal)
             except ValueError:  # includes UnicodeDecodeError

@@ -16,12 +16,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from addon.store.models import InvoiceSequence, IssuedInvoice
+from addon.store.models import InvoiceSequence, IssuedInvoice, MarkingState
 
 __all__ = [
     "find_issued_invoice",
     "list_issued_invoices",
     "lock_sequence",
+    "record_marking",
     "save_issued_invoice",
     "set_sequence",
 ]
@@ -64,6 +65,7 @@ def save_issued_invoice(
     total_minor: int,
     snapshot: dict[str, Any],
     issued_at: datetime,
+    clockify_state: MarkingState = MarkingState.OFF,
 ) -> IssuedInvoice:
     row = IssuedInvoice(
         workspace_id=workspace_id,
@@ -74,10 +76,20 @@ def save_issued_invoice(
         total_minor=total_minor,
         snapshot=snapshot,
         issued_at=issued_at,
+        clockify_state=clockify_state.value,
     )
     session.add(row)
     session.flush()
     return row
+
+
+def record_marking(
+    row: IssuedInvoice, state: MarkingState, *, error: str | None, at: datetime
+) -> None:
+    """Write how marking in Clockify went; `at` is kept only when it succeeded."""
+    row.clockify_state = state.value
+    row.clockify_error = None if error is None else error[:500]
+    row.clockify_marked_at = at if state is MarkingState.MARKED else None
 
 
 def find_issued_invoice(session: Session, workspace_id: str, number: str) -> IssuedInvoice | None:

@@ -36,6 +36,7 @@ __all__ = [
     "InstallationStatus",
     "InvoiceSequence",
     "IssuedInvoice",
+    "MarkingState",
     "RateLimitState",
     "RemovedInstallation",
     "ReportJob",
@@ -153,6 +154,21 @@ class InvoiceSequence(Base):
     last_value: Mapped[int] = mapped_column(Integer)
 
 
+class MarkingState(StrEnum):
+    """Whether an issued invoice's time entries are marked invoiced in Clockify.
+
+    OFF: the admin chose not to (or the invoice predates marking); PENDING: issued, marking not
+    finished (still running, or its process died); MARKED: Clockify took every batch; FAILED:
+    Clockify refused or stayed away, with the reason in `clockify_error`. Marking is idempotent,
+    so every state but MARKED can simply be marked again.
+    """
+
+    OFF = "off"
+    PENDING = "pending"
+    MARKED = "marked"
+    FAILED = "failed"
+
+
 class IssuedInvoice(Base):
     """An issued invoice: its number, key figures for listing, and the full frozen snapshot.
 
@@ -172,6 +188,11 @@ class IssuedInvoice(Base):
     total_minor: Mapped[int] = mapped_column(BigInteger)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    clockify_state: Mapped[str] = mapped_column(
+        String(16), default=MarkingState.OFF.value, server_default=MarkingState.OFF.value
+    )
+    clockify_error: Mapped[str | None] = mapped_column(String(500))
+    clockify_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Schedule(Base):

@@ -1,4 +1,4 @@
-"""`/api/workspace`, `/api/reports`, `/api/jobs`, `/api/invoices`: the sidebar's report tools.
+"""`/api/workspace`, `/api/reports`, `/api/jobs`, issuing: the sidebar's report tools.
 
 Same guard as every `/api/` route (`addon.web.session.guard_api`): a sidebar session of an owner
 or admin, every query filtered by the session's workspace, and a job or invoice of another
@@ -9,7 +9,9 @@ identical report built in the last `report_cache_seconds` (200, `cached: true`) 
 (202) that a background thread builds (`addon.jobs`). The page polls `GET /api/jobs/<id>` for
 progress and, when done, shows the stored preview and downloads any format from the stored
 snapshot, from any worker. Issuing an invoice takes a draft of a finished job, under a row lock
-of that job, so one draft gets one number however often the button is pressed.
+of that job, so one draft gets one number however often the button is pressed; then, unless
+the admin opted out, its time entries are marked invoiced in Clockify (`addon.invoice_marking`).
+Issued invoices are listed and downloaded by `api_invoices`.
 """
 
 from __future__ import annotations
@@ -21,28 +23,29 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, request
 from flask.typing import ResponseReturnValue
 
 from addon.connections import clockify_for
 from addon.delivery.spec import ReportKind, spec_of
-from addon.errors import AddonError, BadRequest, Conflict
-from addon.invoicing import issue_draft, load_invoice
+from addon.errors import AddonError, Conflict
+from addon.invoice_marking import mark_in_clockify, not_marked
+from addon.invoicing import issue_draft
 from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor, JobOutput
 from addon.jobs.request import InvalidReportRequest, ReportRequest
 from addon.jobs.testmail import send_test_email
-from addon.jobs.work import build_report, invoice_json
+from addon.jobs.work import build_report
 from addon.mail.compose import Recipients
-from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
+from addon.render.files import invoice_file, slug, summary_file
 from addon.render.i18n import Formatter
-from addon.reports.model import Invoice
 from addon.reports.snapshot import invoice_from_json, summary_from_json
 from addon.runtime import Runtime, runtime
-from addon.store import invoices as invoice_store
 from addon.store import jobs as store
 from addon.store import schedules as schedule_store
-from addon.store.models import ReportJob
+from addon.store.models import MarkingState, ReportJob
+from addon.web import api_invoices
 from addon.web.api_schedules import MAX_ID, NotFound
+from addon.web.downloads import file_response, requested_format
 from addon.web.requests import json_object
 from addon.web.session import current_installation, current_session, guard_api
 from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
@@ -54,7 +57,6 @@ guard_api(bp)
 
 MAX_ACTIVE_JOBS: Final = 8
 """Queued or running jobs per workspace: a ninth waits until one finishes (429)."""
-MAX_INVOICES: Final = 500
 DIRECTORY_SECONDS: Final = 60.0
 """How long the filter lists (clients, projects, users, tags) are reused per process."""
 
@@ -120,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.extensions["addon.jobs"] = JobExecutor(rt, rt.settings.report_workers)
     app.extensions["addon.directory"] = _Directory()
     app.register_blueprint(bp)
+    app.register_blueprint(api_invoices.bp)
 
 
 def _executor() -> JobExecutor:
@@ -231,6 +234,7 @@ def workspace() -> ResponseReturnValue:
             "second_tax_percent": str(defaults.second_tax_percent),
             "number_pattern": defaults.number_pattern,
             "notes": "",
+            "mark_invoiced": defaults.mark_invoiced,
         },
     }
 
@@ -298,28 +302,11 @@ def get_job(job_id: str) -> ResponseReturnValue:
     return job_json(_one_job(rt, session.workspace_id, job_id), rt.now())
 
 
-def _format() -> FileFormat:
-    raw = request.args.get("format", "")
-    try:
-        return FileFormat(raw)
-    except ValueError:
-        allowed = ", ".join(FileFormat)
-        raise BadRequest(f"format must be one of {allowed}") from None
-
-
-def _file_response(file: RenderedFile) -> Response:
-    response = Response(file.data, mimetype=file.content_type.split(";")[0])
-    response.headers["Content-Type"] = file.content_type
-    response.headers["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/jobs/<job_id>/download")
 def download_job(job_id: str) -> ResponseReturnValue:
     """The finished report in one format; invoice jobs name the draft with `invoice=<key>`."""
     rt, session = runtime(), current_session()
-    kind = _format()
+    kind = requested_format()
     job = _one_job(rt, session.workspace_id, job_id, with_snapshot=True)
     if job.kind not in {ReportKind.SUMMARY.value, ReportKind.INVOICE.value}:
         raise NotFound(f"job {job_id} has nothing to download")
@@ -338,10 +325,10 @@ def download_job(job_id: str) -> ResponseReturnValue:
             stem=f"summary-{span}",
             period_label=fmt.period(wanted.period),
         )
-        return _file_response(file)
+        return file_response(file)
     invoice = invoice_from_json(_draft_snapshot(job, request.args.get("invoice", "")))
     stem = f"invoice-draft-{slug(invoice.client.name)}-{invoice.currency.lower()}-{span}"
-    return _file_response(invoice_file(invoice, fmt, kind, stem=stem))
+    return file_response(invoice_file(invoice, fmt, kind, stem=stem))
 
 
 def _draft(job: ReportJob, key: str) -> dict[str, Any]:
@@ -363,12 +350,6 @@ def _draft_snapshot(job: ReportJob, key: str) -> dict[str, Any]:
     return found
 
 
-def issued_json(invoice: Invoice, issued_at: datetime, fmt: Formatter) -> dict[str, Any]:
-    """An issued invoice in the API's shape (a draft's fields, less its key, plus `issued_at`)."""
-    body = {k: v for k, v in invoice_json(invoice, fmt).items() if k != "key"}
-    return {**body, "issued_at": issued_at.isoformat()}
-
-
 @bp.post("/invoices")
 def issue() -> ResponseReturnValue:
     """Issue one draft of a finished invoice job: it gets the next number, once."""
@@ -380,6 +361,9 @@ def issue() -> ResponseReturnValue:
     if not isinstance(key, str):
         raise InvalidReportRequest("invoice", "invoice must be the key of one of its drafts.")
     defaults, _ = _defaults()
+    mark = body.get("mark_invoiced", defaults.mark_invoiced)
+    if not isinstance(mark, bool):
+        raise InvalidReportRequest("mark_invoiced", "mark_invoiced must be true or false.")
     numbering = defaults.numbering()
     with rt.sessions.begin() as db:
         job = store.lock_job(db, session.workspace_id, _job_id(job_id))
@@ -401,6 +385,7 @@ def issue() -> ResponseReturnValue:
             numbering=numbering,
             issue_date=now.astimezone(ZoneInfo(zone)).date(),
             now=now,
+            marking=MarkingState.PENDING if mark else MarkingState.OFF,
         )
         result = copy.deepcopy(job.result)
         for item in result["invoices"]:
@@ -408,35 +393,11 @@ def issue() -> ResponseReturnValue:
                 item["issued_number"] = issued.number
         job.result = result  # a new object, so the JSON column is written
         fmt = Formatter(str(job.request.get("locale", defaults.locale)))
-        answer = issued_json(issued, now, fmt)
+    # After the commit: the number stands whatever Clockify answers (see invoice_marking).
+    marking = mark_in_clockify(rt, session.workspace_id, issued.number) if mark else None
+    marking = marking or not_marked(issued)
+    answer = api_invoices.issued_json(issued, now, fmt, marking)
     return answer, 201, {"Location": f"/api/invoices/{answer['number']}"}
-
-
-@bp.get("/invoices")
-def list_invoices() -> ResponseReturnValue:
-    rt, session = runtime(), current_session()
-    defaults, _ = _defaults()
-    fmt = Formatter(defaults.locale)
-    with rt.sessions() as db:
-        rows = invoice_store.list_issued_invoices(db, session.workspace_id, MAX_INVOICES)
-        return {
-            "invoices": [
-                issued_json(invoice_from_json(row.snapshot), row.issued_at, fmt) for row in rows
-            ]
-        }
-
-
-@bp.get("/invoices/<path:number>/download")
-def download_invoice(number: str) -> ResponseReturnValue:
-    rt, session = runtime(), current_session()
-    kind = _format()
-    defaults, _ = _defaults()
-    with rt.sessions() as db:
-        invoice = load_invoice(db, session.workspace_id, number[:128])
-    if invoice is None:
-        raise NotFound(f"invoice {number[:60]!r} does not exist")
-    fmt = Formatter(defaults.locale)
-    return _file_response(invoice_file(invoice, fmt, kind, stem=slug(invoice.number)))
 
 
 @bp.post("/schedules/<int:schedule_id>/test")

@@ -15,6 +15,7 @@ from addon.render.i18n import DurationStyle
 from addon.reports.model import GroupBy
 from addon.reports.periods import Weekday
 from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
+from addon.store.models import MarkingState
 
 __all__ = ["REPORT_SCHEMAS", "report_paths"]
 
@@ -126,6 +127,7 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
                     "second_tax_percent": _STRING,
                     "number_pattern": _STRING,
                     "notes": _STRING,
+                    "mark_invoiced": {"type": "boolean"},
                 },
             },
             "clients": _NAMED,
@@ -244,12 +246,42 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
         "properties": {
             "job": {"type": "string", "description": "A finished invoice job"},
             "invoice": {"type": "string", "description": "The draft's key"},
+            "mark_invoiced": {
+                "type": "boolean",
+                "description": "Mark its time entries invoiced in Clockify (default: setting)",
+            },
+        },
+    },
+    "Marking": {
+        "type": "object",
+        "required": ["state", "error", "marked_at", "entries", "expenses"],
+        "additionalProperties": False,
+        "properties": {
+            "state": {
+                **_enum(MarkingState),
+                "description": "off: not asked; pending: not finished; failed: see error",
+            },
+            "error": {"type": ["string", "null"]},
+            "marked_at": {"type": ["string", "null"], "format": "date-time"},
+            "entries": {"type": "integer", "description": "Time entries the invoice bills"},
+            "expenses": {
+                "type": "integer",
+                "description": "Expenses it bills; Clockify has no documented way to mark them",
+            },
         },
     },
     "Invoice": {
         "type": "object",
-        "required": ["number", "client", "currency", "total", "issue_date", "due_date"],
-        "properties": {**_INVOICE_FIELDS, "issued_at": _STAMP},
+        "required": [
+            "number",
+            "client",
+            "currency",
+            "total",
+            "issue_date",
+            "due_date",
+            "clockify",
+        ],
+        "properties": {**_INVOICE_FIELDS, "issued_at": _STAMP, "clockify": _ref("Marking")},
     },
     "InvoiceList": {
         "type": "object",
@@ -358,6 +390,13 @@ def report_paths() -> dict[str, Any]:
                 _FORMAT,
             ],
             "get": _op("An issued invoice, exactly as issued", _files("The file")),
+        },
+        "/api/invoices/{number}/mark": {
+            "parameters": [{"name": "number", "in": "path", "required": True, "schema": _STRING}],
+            "post": _op(
+                "Mark the invoice's time entries invoiced in Clockify (again); see `clockify`",
+                {"200": _json(_ref("Invoice"), "The invoice, with how marking went")},
+            ),
         },
         "/api/schedules/{id}/test": {
             "parameters": [

@@ -116,6 +116,24 @@ def live_mail(tmp_path: Path, encryption_key: Secret) -> Iterator[LiveStack]:
 
 
 @pytest.fixture
+def stack(db_url: str, encryption_key: Secret) -> Iterator[Any]:
+    """The report-API stack (`tests.e2e.report_api.Stack`) on SQLite and on PostgreSQL."""
+    from tests.e2e.report_api import open_stack  # it builds on serve_stack, defined here
+
+    yield from open_stack(db_url, encryption_key)
+
+
+@pytest.fixture
+def lite(tmp_path: Path, encryption_key: Secret) -> Iterator[Any]:
+    """The same on SQLite only, for tests about Clockify's side rather than the database's."""
+    from tests.e2e.report_api import open_stack
+
+    url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
+    upgrade(url)
+    yield from open_stack(url, encryption_key)
+
+
+@pytest.fixture
 def screenshots(tmp_path: Path) -> Path:
     """Where browser tests save screenshots: `SCREENSHOT_DIR` if set, else the test's tmp_path.
 

@@ -11,187 +11,30 @@ import io
 import re
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
-from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from addon.jobs.request import ReportRequest
 from addon.settings import Secret, Settings
 from addon.store import jobs
-from addon.store.migrate import upgrade
 from addon.web.session import SessionClaims, SessionSigner
 from sandbox.faults import Fault, FaultKind
 from sandbox.generator import generate_workspace
-from sandbox.served import ServedApp
-from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
 from sandbox.tokens import ApiUrls
-from tests.e2e.conftest import serve_stack
-from tests.mail.conftest import Inbox, free_port
-
-_META = re.compile(r'<meta name="session" content="([^"]+)">')
-
-
-def _template(path: str, paths: dict[str, Any]) -> str:
-    """The OpenAPI path template `/api<path>` matches (literal paths win over templated)."""
-    concrete = f"/api{path}"
-    if concrete in paths:
-        return concrete
-    for template in paths:
-        pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template))
-        if re.fullmatch(pattern, concrete):
-            return template
-    raise AssertionError(f"{concrete} is not in the OpenAPI document")
-
-
-@dataclass
-class Stack:
-    sandbox: SandboxServer
-    addon: ServedApp
-    inbox: Inbox
-    addon_id: str = ""
-
-    def install(self, workspace_id: str) -> str:
-        installed = requests.post(
-            f"{self.sandbox.url}/sandbox/workspaces/{workspace_id}/addons",
-            json={"manifestUrl": f"{self.addon.url}/manifest"},
-            timeout=10,
-        )
-        assert installed.status_code == 201, installed.text
-        return str(installed.json()["addonId"])
-
-    def session_for(
-        self,
-        user_id: str | None = None,
-        *,
-        workspace_id: str = SEED_WORKSPACE_ID,
-        addon_id: str = "",
-    ) -> Api:
-        workspace = self.sandbox.state.workspace(workspace_id)
-        user = workspace.users[user_id] if user_id else workspace.owner
-        url = (
-            f"{self.sandbox.url}/workspaces/{workspace_id}/addons/{addon_id or self.addon_id}/0"
-            f"?as={user.id}"
-        )
-        shell = requests.get(url, timeout=10)
-        assert shell.status_code == 200, shell.text
-        frame = re.search(r'<iframe id="addon-frame"[^>]* src="([^"]+)"', shell.text)
-        assert frame is not None
-        page = requests.get(frame.group(1).replace("&amp;", "&"), timeout=10)
-        found = _META.search(page.text)
-        assert found is not None, page.text
-        return Api(self.addon.url, found.group(1))
-
-
-class Api:
-    """Calls the API as the page does, and checks every JSON answer against the served
-    OpenAPI document (the component schema named for its path and status)."""
-
-    def __init__(self, base: str, session: str) -> None:
-        self.base, self.session = base, session
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Bearer {session}"
-        self.document = requests.get(f"{base}/api/openapi.json", timeout=10).json()
-
-    def __call__(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
-        if method != "GET" and "data" not in kw:
-            kw["json"] = body if body is not None else {}
-        answer = self.http.request(method, f"{self.base}/api{path}", timeout=30, **kw)
-        if answer.headers.get("Content-Type", "").startswith("application/json"):
-            self._conforms(method, path, answer)
-        return answer
-
-    def _conforms(self, method: str, path: str, answer: requests.Response) -> None:
-        template = _template(path.split("?")[0], self.document["paths"])
-        operation = self.document["paths"][template][method.lower()]
-        declared = operation["responses"].get(str(answer.status_code))
-        assert declared is not None, f"{method} {template} {answer.status_code} is undocumented"
-        schema = declared["content"]["application/json"]["schema"]
-        validator = Draft202012Validator(
-            {**schema, "components": self.document["components"]},
-            format_checker=Draft202012Validator.FORMAT_CHECKER,
-        )
-        validator.validate(answer.json())
-
-    def wait(self, job: dict[str, Any], timeout: float = 60) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        seen = job
-        while seen["state"] in {"queued", "running"}:
-            assert time.monotonic() < deadline, f"job never finished: {seen}"
-            time.sleep(0.1)
-            answer = self("GET", f"/jobs/{job['id']}")
-            assert answer.status_code == 200, answer.text
-            seen = answer.json()
-        return seen
-
-    def report(self, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self("POST", "/reports", body)
-        assert answer.status_code in (200, 202), answer.text
-        done = self.wait(answer.json())
-        assert done["state"] == "done", done
-        return done
-
-
-@pytest.fixture
-def stack(db_url: str, encryption_key: Secret) -> Iterator[Stack]:
-    """Sandbox, SMTP server and add-on, on SQLite and on PostgreSQL (`db_url`)."""
-    yield from _stack(db_url, encryption_key)
-
-
-@pytest.fixture
-def lite(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
-    """The same on SQLite only, for tests about Clockify's side rather than the database's."""
-    url = f"sqlite:///{tmp_path / 'addon.sqlite3'}"
-    upgrade(url)
-    yield from _stack(url, encryption_key)
-
-
-def _stack(database_url: str, encryption_key: Secret) -> Iterator[Stack]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        with serve_stack(
-            database_url, encryption_key, inbox=inbox, smtp_port=controller.port, log_level="INFO"
-        ) as live:
-            stack = Stack(live.sandbox, live.addon, inbox)
-            stack.addon_id = stack.install(SEED_WORKSPACE_ID)
-            yield stack
-    finally:
-        controller.stop()
-
-
-def _period(days: int = 91) -> tuple[str, str]:
-    end = date.today() - timedelta(days=1)
-    return (end - timedelta(days=days - 1)).isoformat(), end.isoformat()
-
-
-def _summary_body(**changes: Any) -> dict[str, Any]:
-    start, end = _period()
-    return {
-        "kind": "summary",
-        "start": start,
-        "end": end,
-        "zone": "Europe/Berlin",
-        "groups": ["PROJECT", "USER"],
-        **changes,
-    }
+from tests.e2e.report_api import Api, Stack, period, summary_body
 
 
 def _clockify_total(stack: Stack, filters: dict[str, Any] | None = None) -> int:
     """Clockify's own summary total (seconds) from the sandbox: the independent oracle."""
     workspace = stack.sandbox.state.workspace(SEED_WORKSPACE_ID)
-    start, end = _period()
+    start, end = period()
     body: dict[str, Any] = {
         "dateRangeStart": f"{start}T00:00:00.000",
         "dateRangeEnd": f"{end}T23:59:59.999",
@@ -217,7 +60,7 @@ def _clockify_total(stack: Stack, filters: dict[str, Any] | None = None) -> int:
 
 def test_summary_job_builds_in_the_background_and_matches_clockify(stack: Stack) -> None:
     api = stack.session_for()
-    started = api("POST", "/reports", _summary_body())
+    started = api("POST", "/reports", summary_body())
 
     assert started.status_code == 202, started.text
     assert started.headers["Location"] == f"/api/jobs/{started.json()['id']}"
@@ -235,10 +78,10 @@ def test_summary_job_builds_in_the_background_and_matches_clockify(stack: Stack)
 
 def test_identical_reports_are_served_from_cache_and_refresh_builds_anew(stack: Stack) -> None:
     api = stack.session_for()
-    first = api.report(_summary_body())
+    first = api.report(summary_body())
 
-    again = api("POST", "/reports", _summary_body())
-    fresh = api("POST", "/reports", {**_summary_body(), "refresh": True})
+    again = api("POST", "/reports", summary_body())
+    fresh = api("POST", "/reports", {**summary_body(), "refresh": True})
 
     assert again.status_code == 200 and again.json()["cached"] is True
     assert again.json()["id"] == first["id"]
@@ -250,8 +93,8 @@ def test_a_project_filter_narrows_the_report_to_clockifys_figure(lite: Stack) ->
     directory = api("GET", "/workspace").json()
     project = directory["projects"][0]["id"]
 
-    everything = api.report(_summary_body())
-    narrowed = api.report(_summary_body(filters={"projects": [project]}))
+    everything = api.report(summary_body())
+    narrowed = api.report(summary_body(filters={"projects": [project]}))
 
     expected = _clockify_total(lite, {"projects": {"ids": [project], "contains": "CONTAINS"}})
     assert narrowed["result"]["totals"]["duration"] == expected
@@ -276,7 +119,7 @@ def test_workspace_directory_lists_filters_and_defaults(lite: Stack) -> None:
 
 def test_every_format_downloads_and_opens(lite: Stack) -> None:
     api = lite.session_for()
-    done = api.report(_summary_body())
+    done = api.report(summary_body())
     total = done["result"]["totals"]["duration"]
 
     files = {}
@@ -284,7 +127,7 @@ def test_every_format_downloads_and_opens(lite: Stack) -> None:
         answer = api("GET", f"/jobs/{done['id']}/download", params={"format": kind})
         assert answer.status_code == 200, answer.text
         assert (
-            f'filename="summary-{_period()[0]}-{_period()[1]}.{kind}"'
+            f'filename="summary-{period()[0]}-{period()[1]}.{kind}"'
             in (answer.headers["Content-Disposition"])
         )
         files[kind] = answer.content
@@ -301,7 +144,7 @@ def test_every_format_downloads_and_opens(lite: Stack) -> None:
 
 def test_invoice_drafts_issue_once_and_are_listed(stack: Stack) -> None:
     api = stack.session_for()
-    done = api.report({**_summary_body(kind="invoice", groups=[]), "invoice": {"due_days": 14}})
+    done = api.report({**summary_body(kind="invoice", groups=[]), "invoice": {"due_days": 14}})
     drafts = done["result"]["invoices"]
     assert drafts, done
     draft = drafts[0]
@@ -331,7 +174,7 @@ def test_invoice_drafts_issue_once_and_are_listed(stack: Stack) -> None:
 
 def test_another_workspace_sees_none_of_it(stack: Stack, encryption_key: Secret) -> None:
     api = stack.session_for()
-    done = api.report(_summary_body())
+    done = api.report(summary_body())
     signer = SessionSigner.from_settings(Settings(encryption_keys=(encryption_key,)))
     other = signer.issue(
         SessionClaims("74b0c1d2e3f4a5b6c7d8e9f1", stack.addon_id, "u", "OWNER", 2**31)
@@ -346,7 +189,7 @@ def test_a_non_admin_session_can_read_and_change_nothing(
     stack: Stack, encryption_key: Secret
 ) -> None:
     api = stack.session_for()
-    done = api.report(_summary_body())
+    done = api.report(summary_body())
     signer = SessionSigner.from_settings(Settings(encryption_keys=(encryption_key,)))
     user = signer.issue(SessionClaims(SEED_WORKSPACE_ID, stack.addon_id, "u", "USER", 2**31))
     member = Api(stack.addon.url, user)
@@ -354,7 +197,7 @@ def test_a_non_admin_session_can_read_and_change_nothing(
     for method, path, body in (
         ("GET", f"/jobs/{done['id']}", None),
         ("GET", "/workspace", None),
-        ("POST", "/reports", _summary_body()),
+        ("POST", "/reports", summary_body()),
         ("POST", "/invoices", {"job": done["id"], "invoice": "x:EUR"}),
     ):
         answer = member(method, path, body)
@@ -379,7 +222,7 @@ def test_a_non_admin_session_can_read_and_change_nothing(
 )
 def test_bad_requests_name_the_field(lite: Stack, change: dict[str, Any], field: str) -> None:
     api = lite.session_for()
-    answer = api("POST", "/reports", {**_summary_body(), **change})
+    answer = api("POST", "/reports", {**summary_body(), **change})
 
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
@@ -387,7 +230,7 @@ def test_bad_requests_name_the_field(lite: Stack, change: dict[str, Any], field:
 
 def test_unknown_jobs_and_formats_answer_4xx(lite: Stack) -> None:
     api = lite.session_for()
-    done = api.report(_summary_body())
+    done = api.report(summary_body())
 
     assert api("GET", "/jobs/nope").status_code == 404
     assert api("GET", "/jobs/" + "0" * 32).status_code == 404
@@ -452,7 +295,7 @@ def test_unsaved_schedule_preview_lists_next_sends(lite: Stack) -> None:
 
 def test_concurrent_issues_of_one_draft_give_one_number(stack: Stack) -> None:
     api = stack.session_for()
-    done = api.report({**_summary_body(kind="invoice", groups=[])})
+    done = api.report({**summary_body(kind="invoice", groups=[])})
     key = done["result"]["invoices"][0]["key"]
     statuses: list[int] = []
 
@@ -507,14 +350,14 @@ def test_clockify_being_down_fails_the_job_with_a_reason(lite: Stack) -> None:
     down = Fault(FaultKind.ERROR, status=503, count=1000, path="/reports/")
     lite.sandbox.state.faults.inject(SEED_WORKSPACE_ID, down)
 
-    started = api("POST", "/reports", _summary_body())
+    started = api("POST", "/reports", summary_body())
     done = api.wait(started.json(), timeout=120)
 
     assert done["state"] == "failed"
     assert done["error"]["error"] == "clockify_unavailable"
     assert done["result"] is None
     lite.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
-    retried = api.report(_summary_body())  # a failed job is never served from the cache
+    retried = api.report(summary_body())  # a failed job is never served from the cache
     assert retried["id"] != done["id"]
 
 
@@ -527,7 +370,7 @@ def test_a_job_whose_process_died_reads_as_interrupted(stack: Stack) -> None:
             workspace_id=SEED_WORKSPACE_ID,
             user_id="u",
             kind="summary",
-            request=ReportRequest.from_json(_summary_body()).to_json(),
+            request=ReportRequest.from_json(summary_body()).to_json(),
             cache_key="orphan",
             now=runtime.now() - timedelta(minutes=5),
         )
@@ -544,7 +387,7 @@ def test_a_workspace_gets_at_most_eight_reports_in_progress(stack: Stack) -> Non
         SEED_WORKSPACE_ID, Fault(FaultKind.SLOW, count=8, path="/reports/", delay=1)
     )
     answers = [
-        api("POST", "/reports", _summary_body(end=_period()[1], start=f"2026-0{1 + i % 9}-01"))
+        api("POST", "/reports", summary_body(end=period()[1], start=f"2026-0{1 + i % 9}-01"))
         for i in range(9)
     ]
 

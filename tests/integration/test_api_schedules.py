@@ -303,6 +303,7 @@ def test_openapi_document_describes_the_real_responses(api: Api, runtime: Runtim
         "/api/jobs/{id}/download",
         "/api/invoices",
         "/api/invoices/{number}/download",
+        "/api/invoices/{number}/mark",
         "/api/schedules/{id}/test",
         "/api/schedules/next",
     }

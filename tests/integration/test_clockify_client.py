@@ -18,7 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from addon.clockify.client import ClockifyClient, Endpoints
+from addon.clockify.client import MARK_BATCH, ClockifyClient, Endpoints
 from addon.clockify.directory import rate_book
 from addon.clockify.errors import (
     ClockifyForbidden,
@@ -167,6 +167,10 @@ def harness(issuer: TokenIssuer, tmp_path_factory: pytest.TempPathFactory) -> It
             state, 35, entries=10, expenses=0, start=Q1.start, end=Q1.end, currencies=("EUR",)
         )
         harness.sites["blind"] = _install(sandbox, issuer, blind, ["WORKSPACE_READ"])
+        writes = generate_workspace(
+            state, 37, entries=450, expenses=0, start=Q1.start, end=Q1.end, currencies=("EUR",)
+        )
+        harness.sites["writes"] = _install(sandbox, issuer, writes, None)
         yield harness
     engine.dispose()
 
@@ -584,3 +588,58 @@ def test_no_token_in_any_error_message(harness: Harness) -> None:
         client.summary(_query(site), ["PROJECT"])
     assert site.token not in str(caught.value)
     assert site.token not in repr(client.transport)
+
+
+# -- marking time invoiced ------------------------------------------------------------------------
+
+
+def _flags(site: Site) -> dict[str, bool]:
+    with site.sandbox.state.lock:
+        return {e.id: e.invoiced for e in site.workspace.entries}
+
+
+def test_marking_sends_batches_of_at_most_200_distinct_ids_and_unmarking_reverts(
+    harness: Harness,
+) -> None:
+    site = harness.sites["writes"]
+    ids = list(_flags(site))
+    assert len(ids) > 2 * MARK_BATCH
+    harness.reset()
+
+    with harness.client(site) as client:
+        marked = client.mark_invoiced(ids + ids[:50])  # repeats are sent once
+        sent = harness.requests(site, "/time-entries/invoiced")
+        assert marked.sent == len(ids) and marked.refused == ()
+        assert all(_flags(site).values())
+        client.mark_invoiced(ids, invoiced=False)
+
+    assert not any(_flags(site).values())
+    assert [r.status for r in sent] == [200, 200, 200]
+    assert all(r.method == "PATCH" for r in sent)
+
+
+def test_a_refused_entry_is_isolated_and_every_other_one_is_marked(harness: Harness) -> None:
+    site = harness.sites["writes"]
+    ids = list(_flags(site))[:40]
+    harness.reset()
+
+    with harness.client(site) as client:
+        result = client.mark_invoiced([*ids[:17], "5f0000000000000000000bad", *ids[17:]])
+        client.mark_invoiced(ids, invoiced=False)
+
+    assert [entry for entry, _ in result.refused] == ["5f0000000000000000000bad"]
+    assert "doesn't belong to Workspace" in result.refused[0][1]
+    assert result.sent == 41
+    statuses = [r.status for r in harness.requests(site, "/time-entries/invoiced")]
+    assert statuses.count(400) <= 7  # halving finds one bad id among 41 in log2(41) steps
+
+
+def test_marking_without_the_write_scope_is_forbidden_naming_it(harness: Harness) -> None:
+    site = harness.sites["blind"]
+    before = _flags(site)
+
+    with harness.client(site) as client, pytest.raises(ClockifyForbidden) as caught:
+        client.mark_invoiced(list(before), invoiced=not all(before.values()))
+
+    assert caught.value.scope == "TIME_ENTRY_WRITE"
+    assert _flags(site) == before

@@ -53,8 +53,10 @@ def test_manifest_declares_four_lifecycle_hooks_and_one_admin_sidebar() -> None:
     assert all(path.startswith("/") and not path.endswith("/") for path in LIFECYCLE_PATHS.values())
 
 
-def test_manifest_requests_only_read_scopes() -> None:
-    assert all(scope.endswith("_READ") for scope in SCOPES)
+def test_manifest_requests_read_scopes_and_the_one_write_it_uses() -> None:
+    """Least privilege: every write scope is a decision (marking issued time invoiced)."""
+    writes = [scope for scope in SCOPES if not scope.endswith("_READ")]
+    assert writes == ["TIME_ENTRY_WRITE"]
     assert len(set(SCOPES)) == len(SCOPES)
 
 

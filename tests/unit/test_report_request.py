@@ -139,6 +139,28 @@ def test_no_settings_means_the_manifest_defaults() -> None:
     assert defaults.numbering().pattern == "INV-{YYYY}-{seq:4}"
 
 
+@pytest.mark.parametrize(
+    ("value", "marks"),
+    [
+        (True, True),
+        (False, False),
+        ("false", False),
+        (" TRUE ", True),
+        (0, False),
+        (1, True),
+        (None, True),
+        ("maybe", True),
+        (2, True),
+        ([], True),
+    ],
+)
+def test_mark_invoiced_reads_a_checkbox_and_defaults_to_marking(value: object, marks: bool) -> None:
+    defaults = workspace_defaults([{"id": "mark-invoiced", "value": value}])
+
+    assert defaults.mark_invoiced is marks
+    assert defaults.to_json()["mark_invoiced"] is marks
+
+
 def test_an_unusable_locale_or_pattern_is_refused_clearly() -> None:
     defaults = workspace_defaults(
         [{"id": "report-locale", "value": "ja_JP"}, {"id": "invoice-number-pattern", "value": "X"}]

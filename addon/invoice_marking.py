@@ -1,0 +1,122 @@
+"""Marking an issued invoice's time entries as invoiced in Clockify, so they are billed once.
+
+Without it, the next invoice run (which prices only entries Clockify reports as not invoiced)
+would bill the same hours again. Marking runs after the issuing transaction committed: a number,
+once given, stays (numbers are gap-free, and Clockify being unreachable must not undo an invoice
+the admin has seen). The ids come from the invoice's snapshot, so what is marked is exactly what
+was billed. PENDING is stored before the first call, so a process that dies half-way leaves a
+visible "not finished" rather than a silent gap; and since setting the flag is idempotent, every
+state but MARKED can simply be marked again.
+
+Expenses on an invoice are not marked: Clockify documents no endpoint for it (unconfirmed). Their
+count is reported so the admin knows to mark them in Clockify.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from addon.clockify.client import MarkResult
+from addon.clockify.retry import RetryPolicy
+from addon.connections import clockify_for
+from addon.errors import AddonError
+from addon.reports.model import Invoice
+from addon.reports.snapshot import invoice_from_json
+from addon.runtime import Runtime
+from addon.store import invoices as store
+from addon.store.models import IssuedInvoice, MarkingState
+
+__all__ = ["MARK_RETRY", "Marking", "mark_in_clockify", "marking_of", "not_marked"]
+
+log = logging.getLogger(__name__)
+
+# Marking runs inside a web request: wait out a short Clockify hiccup, not a long outage (the
+# admin can mark again from the list).
+MARK_RETRY = RetryPolicy(deadline=15.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Marking:
+    """Where an issued invoice stands in Clockify, as the API shows it."""
+
+    state: MarkingState
+    error: str | None
+    marked_at: datetime | None
+    entries: int
+    expenses: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "state": self.state.value,
+            "error": self.error,
+            "marked_at": None if self.marked_at is None else self.marked_at.isoformat(),
+            "entries": self.entries,
+            "expenses": self.expenses,
+        }
+
+
+def _ids(invoice: Invoice) -> tuple[list[str], int]:
+    entries = list(dict.fromkeys(e for line in invoice.lines for e in line.entry_ids))
+    expenses = len({e for line in invoice.lines for e in line.expense_ids})
+    return entries, expenses
+
+
+def not_marked(invoice: Invoice) -> Marking:
+    """The marking of an invoice issued without marking its time (the admin opted out)."""
+    entries, expenses = _ids(invoice)
+    return Marking(MarkingState.OFF, None, None, len(entries), expenses)
+
+
+def marking_of(row: IssuedInvoice, invoice: Invoice) -> Marking:
+    """The stored marking of `row`, whose snapshot decoded is `invoice`."""
+    entries, expenses = _ids(invoice)
+    return Marking(
+        state=MarkingState(row.clockify_state),
+        error=row.clockify_error,
+        marked_at=row.clockify_marked_at,
+        entries=len(entries),
+        expenses=expenses,
+    )
+
+
+def _partly(result: MarkResult) -> str:
+    count, (_, reason) = len(result.refused), result.refused[0]
+    done = result.sent - count
+    return (
+        f"Clockify refused {count} of {result.sent} time entries ({reason}); "
+        f"the other {done} are marked."
+    )
+
+
+def mark_in_clockify(
+    runtime: Runtime, workspace_id: str, number: str, *, retry: RetryPolicy = MARK_RETRY
+) -> Marking | None:
+    """Mark the invoice's entries invoiced in Clockify and store the outcome; None if unknown."""
+    with runtime.sessions.begin() as session:
+        row = store.find_issued_invoice(session, workspace_id, number)
+        if row is None:
+            return None
+        entries, _ = _ids(invoice_from_json(row.snapshot))
+        store.record_marking(row, MarkingState.PENDING, error=None, at=runtime.now())
+    state, error = MarkingState.MARKED, None
+    if entries:
+        try:
+            with clockify_for(runtime, workspace_id, retry=retry) as client:
+                result = client.mark_invoiced(entries)
+            if result.refused:
+                state, error = MarkingState.FAILED, _partly(result)
+        except AddonError as exc:  # Clockify's outages and refusals, or a revoked install
+            state, error = MarkingState.FAILED, str(exc)
+        if error is not None:
+            log.warning(
+                "marking invoiced failed",
+                extra={"workspace_id": workspace_id, "number": number, "reason": error},
+            )
+    with runtime.sessions.begin() as session:
+        row = store.find_issued_invoice(session, workspace_id, number)
+        if row is None:  # the workspace was uninstalled meanwhile: nothing left to record
+            return None
+        store.record_marking(row, state, error=error, at=runtime.now())
+        return marking_of(row, invoice_from_json(row.snapshot))
