@@ -10,8 +10,10 @@ A sample schedule ("Weekly summary", daily at the next whole minute in Europe/Be
 the previous week, with CSV, XLSX and PDF attached) is saved for the seeded workspace, and the
 add-on's scheduler ticks every 5 s inside the demo, so a minute after start the outbox holds a
 real scheduled email. `--check` delivers that run at once (one tick at its due instant), then
-fetches the shell page, the iframe and the outbox and checks the message is listed there (the
-test-suite runs it so `make demo` cannot silently rot).
+fetches the shell page, the iframe and the outbox and checks the message is listed there; through
+the sidebar's API it builds a summary (and downloads its PDF) and issues one invoice, whose time
+must end up marked invoiced in the sandbox (the test-suite runs it so `make demo` cannot silently
+rot).
 """
 
 from __future__ import annotations
@@ -214,7 +216,8 @@ def check(demo: Demo) -> None:
 
 
 def _check_report(demo: Demo, sidebar: str) -> None:
-    """Build last month's summary through the sidebar's API, as the page does, and download it."""
+    """Build a month's summary through the sidebar's API, as the page does, and download it;
+    then build its invoice drafts and issue one, which marks its time invoiced in the sandbox."""
     found = re.search(r'<meta name="session" content="([^"]+)">', sidebar)
     if found is None:
         raise RuntimeError("the sidebar page carries no session")
@@ -228,16 +231,31 @@ def _check_report(demo: Demo, sidebar: str) -> None:
         "zone": "Europe/Berlin",
         "groups": ["PROJECT"],
     }
-    job = api.post(f"{demo.addon_url}/api/reports", json=body, timeout=10).json()
-    deadline = time.monotonic() + 60
-    while job.get("state") in {"queued", "running"} and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job = api.get(f"{demo.addon_url}/api/jobs/{job['id']}", timeout=10).json()
+    job = _finished(demo, api, body)
     if job.get("state") != "done" or not job["result"]["totals"]["entries"]:
         raise RuntimeError(f"the sidebar's summary report did not build: {job.get('error')}")
     pdf = api.get(f"{demo.addon_url}/api/jobs/{job['id']}/download?format=pdf", timeout=30)
     if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
         raise RuntimeError("the summary PDF did not download")
+    invoices = _finished(demo, api, {**body, "kind": "invoice", "groups": []})
+    drafts = (invoices.get("result") or {}).get("invoices") or []
+    if invoices.get("state") != "done" or not drafts:
+        raise RuntimeError(f"the invoice drafts did not build: {invoices.get('error')}")
+    issue = {"job": invoices["id"], "invoice": drafts[0]["key"]}
+    issued = api.post(f"{demo.addon_url}/api/invoices", json=issue, timeout=30)
+    marking = issued.json().get("clockify", {}) if issued.status_code == 201 else {}
+    if marking.get("state") != "marked":
+        raise RuntimeError(f"issuing did not mark the time invoiced: {issued.text[:300]}")
+
+
+def _finished(demo: Demo, api: requests.Session, body: dict[str, Any]) -> dict[str, Any]:
+    """Queue a report through the sidebar's API and poll it until it ends (at most a minute)."""
+    job: dict[str, Any] = api.post(f"{demo.addon_url}/api/reports", json=body, timeout=10).json()
+    deadline = time.monotonic() + 60
+    while job.get("state") in {"queued", "running"} and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = api.get(f"{demo.addon_url}/api/jobs/{job['id']}", timeout=10).json()
+    return job
 
 
 def main(argv: list[str] | None = None) -> int:
