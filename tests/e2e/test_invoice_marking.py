@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from addon.settings import Secret, Settings
 from addon.web.session import SessionClaims, SessionSigner
@@ -93,6 +94,28 @@ def test_an_admin_may_issue_without_marking_and_mark_later(lite: Stack) -> None:
     assert marked.json()["clockify"]["state"] == "marked"
     assert len(_invoiced(lite) - before) == marked.json()["clockify"]["entries"] > 0
     assert marked.json()["number"] == number and marked.json()["total"] == drafts[0]["total"]
+
+
+def test_a_workspace_that_turns_the_setting_off_issues_without_marking(lite: Stack) -> None:
+    changed = requests.patch(
+        f"{lite.sandbox.url}/sandbox/workspaces/{SEED_WORKSPACE_ID}/addons/{lite.addon_id}/settings",
+        json=[{"id": "mark-invoiced", "value": False}],
+        timeout=10,
+    )
+    assert changed.json()["lifecycleStatus"] == 200, changed.text  # SETTINGS_UPDATED arrived
+    api = lite.session_for()
+    assert api("GET", "/workspace").json()["invoice_defaults"]["mark_invoiced"] is False
+    job, drafts = _drafts(api)
+    before = _invoiced(lite)
+
+    unasked = api("POST", "/invoices", {"job": job, "invoice": drafts[0]["key"]})
+    asked = api(
+        "POST", "/invoices", {"job": job, "invoice": drafts[1]["key"], "mark_invoiced": True}
+    )
+
+    assert unasked.json()["clockify"]["state"] == "off"
+    assert asked.json()["clockify"]["state"] == "marked"  # the admin's choice beats the default
+    assert len(_invoiced(lite) - before) == asked.json()["clockify"]["entries"]
 
 
 @pytest.mark.parametrize(
