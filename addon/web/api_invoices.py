@@ -25,9 +25,9 @@ from addon.reports.snapshot import invoice_from_json
 from addon.runtime import runtime
 from addon.store import invoices as invoice_store
 from addon.web.api_schedules import NotFound
+from addon.web.api_workspace import current_defaults
 from addon.web.downloads import file_response, requested_format
-from addon.web.session import current_installation, current_session, guard_api
-from addon.workspace_settings import workspace_defaults
+from addon.web.session import current_session, guard_api
 
 __all__ = ["MAX_INVOICES", "bp", "issued_json"]
 
@@ -48,7 +48,7 @@ def issued_json(
 
 
 def _formatter() -> Formatter:
-    return Formatter(workspace_defaults(current_installation().settings).locale)
+    return Formatter(current_defaults()[0].locale)
 
 
 @bp.get("/invoices")

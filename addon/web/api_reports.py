@@ -1,4 +1,4 @@
-"""`/api/workspace`, `/api/reports`, `/api/jobs`, issuing: the sidebar's report tools.
+"""`/api/reports`, `/api/jobs`, issuing, test emails: the sidebar's report tools.
 
 Same guard as every `/api/` route (`addon.web.session.guard_api`): a sidebar session of an owner
 or admin, every query filtered by the session's workspace, and a job or invoice of another
@@ -17,7 +17,6 @@ Issued invoices are listed and downloaded by `api_invoices`.
 from __future__ import annotations
 
 import copy
-import threading
 import time
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final
@@ -26,7 +25,6 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, request
 from flask.typing import ResponseReturnValue
 
-from addon.connections import clockify_for
 from addon.delivery.spec import ReportKind, spec_of
 from addon.errors import AddonError, Conflict
 from addon.invoice_marking import mark_in_clockify, not_marked
@@ -43,12 +41,12 @@ from addon.runtime import Runtime, runtime
 from addon.store import jobs as store
 from addon.store import schedules as schedule_store
 from addon.store.models import MarkingState, ReportJob
-from addon.web import api_invoices
+from addon.web import api_invoices, api_workspace
 from addon.web.api_schedules import MAX_ID, NotFound
+from addon.web.api_workspace import current_defaults
 from addon.web.downloads import file_response, requested_format
 from addon.web.requests import json_object
-from addon.web.session import current_installation, current_session, guard_api
-from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
+from addon.web.session import current_session, guard_api
 
 __all__ = ["TooManyJobs", "bp", "init_app", "job_json"]
 
@@ -57,8 +55,6 @@ guard_api(bp)
 
 MAX_ACTIVE_JOBS: Final = 8
 """Queued or running jobs per workspace: a ninth waits until one finishes (429)."""
-DIRECTORY_SECONDS: Final = 60.0
-"""How long the filter lists (clients, projects, users, tags) are reused per process."""
 
 
 class TooManyJobs(AddonError):
@@ -68,61 +64,13 @@ class TooManyJobs(AddonError):
     code: ClassVar[str] = "too_many_jobs"
 
 
-class _Directory:
-    """The workspace lists the filters offer, cached briefly per process (Clockify is the truth)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
-
-    def get(self, rt: Runtime, workspace_id: str, *, refresh: bool) -> dict[str, Any]:
-        now = time.monotonic()
-        with self._lock:
-            found = self._entries.get(workspace_id)
-        if found is not None and not refresh and now - found[0] < DIRECTORY_SECONDS:
-            return found[1]
-        with clockify_for(rt, workspace_id) as client:
-            workspace = client.workspace()
-            value = {
-                "workspace": {
-                    "id": workspace.id,
-                    "name": workspace.name,
-                    "currency": workspace.currency,
-                },
-                "clients": _named(c for c in client.clients() if not c.archived),
-                "projects": sorted(
-                    (
-                        {
-                            "id": p.id,
-                            "name": p.name,
-                            "client_id": p.client.id if p.client else None,
-                        }
-                        for p in client.projects()
-                        if not p.archived
-                    ),
-                    key=lambda p: (str(p["name"]).casefold(), p["id"]),
-                ),
-                "users": _named(users := client.users()),
-                "zones": {u.id: u.zone for u in users if u.zone},
-                "tags": _named(t for t in client.tags() if not t.archived),
-            }
-        with self._lock:
-            self._entries[workspace_id] = (time.monotonic(), value)
-        return value
-
-
-def _named(items: Any) -> list[dict[str, str]]:
-    rows = [{"id": item.id, "name": item.name or item.id} for item in items]
-    return sorted(rows, key=lambda r: (r["name"].casefold(), r["id"]))
-
-
 def init_app(app: Flask) -> None:
-    """Create the process's job executor and directory cache; called by create_app."""
+    """Create the process's job executor, register the report APIs; called by create_app."""
     rt: Runtime = app.extensions["addon"]
     app.extensions["addon.jobs"] = JobExecutor(rt, rt.settings.report_workers)
-    app.extensions["addon.directory"] = _Directory()
     app.register_blueprint(bp)
     app.register_blueprint(api_invoices.bp)
+    api_workspace.init_app(app)
 
 
 def _executor() -> JobExecutor:
@@ -131,20 +79,6 @@ def _executor() -> JobExecutor:
     value = current_app.extensions["addon.jobs"]
     assert isinstance(value, JobExecutor)  # noqa: S101  # set by init_app
     return value
-
-
-def _directory() -> _Directory:
-    from flask import current_app
-
-    value = current_app.extensions["addon.directory"]
-    assert isinstance(value, _Directory)  # noqa: S101  # set by init_app
-    return value
-
-
-def _defaults() -> tuple[WorkspaceDefaults, str]:
-    """The workspace's defaults and a version string of its settings (for the cache key)."""
-    installation = current_installation()
-    return workspace_defaults(installation.settings), installation.settings_version
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -210,41 +144,12 @@ def _new_job(
     return job
 
 
-@bp.get("/workspace")
-def workspace() -> ResponseReturnValue:
-    """The workspace, the filter lists and the defaults the page starts from."""
-    rt, session = runtime(), current_session()
-    refresh = request.args.get("refresh") in {"1", "true"}
-    directory = _directory().get(rt, session.workspace_id, refresh=refresh)
-    defaults, _ = _defaults()
-    public = {k: v for k, v in directory.items() if k != "zones"}
-    return {
-        **public,
-        "user": {"id": session.user_id, "role": session.role},
-        "defaults": {
-            "zone": directory["zones"].get(session.user_id),
-            "locale": defaults.locale,
-            "week_start": defaults.week_start.value,
-            "durations": defaults.durations.value,
-        },
-        "invoice_defaults": {
-            "grouping": defaults.grouping.value,
-            "due_days": defaults.due_days,
-            "tax_percent": str(defaults.tax_percent),
-            "second_tax_percent": str(defaults.second_tax_percent),
-            "number_pattern": defaults.number_pattern,
-            "notes": "",
-            "mark_invoiced": defaults.mark_invoiced,
-        },
-    }
-
-
 @bp.post("/reports")
 def start_report() -> ResponseReturnValue:
     """Queue a report (202), or return an identical one built moments ago (200, cached)."""
     rt, session = runtime(), current_session()
     body = json_object(request)
-    defaults, version = _defaults()
+    defaults, version = current_defaults()
     wanted = ReportRequest.from_json(body, default_locale=defaults.locale)
     refresh = body.get("refresh", False)
     if not isinstance(refresh, bool):
@@ -360,7 +265,7 @@ def issue() -> ResponseReturnValue:
         raise InvalidReportRequest("job", "job must be the id of a finished invoice report.")
     if not isinstance(key, str):
         raise InvalidReportRequest("invoice", "invoice must be the key of one of its drafts.")
-    defaults, _ = _defaults()
+    defaults, _ = current_defaults()
     mark = body.get("mark_invoiced", defaults.mark_invoiced)
     if not isinstance(mark, bool):
         raise InvalidReportRequest("mark_invoiced", "mark_invoiced must be true or false.")

@@ -1,4 +1,4 @@
-"""The OpenAPI description of `addon.web.api_reports`: workspace, reports, jobs and invoices.
+"""The OpenAPI description of the report APIs (`api_workspace`, `api_reports`, `api_invoices`).
 
 Kept beside `addon.web.openapi` (which merges it into the served document) so each API module's
 contract sits in one place. The tests validate real responses against these schemas.
