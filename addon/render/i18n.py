@@ -3,7 +3,8 @@
 The language and locale belong to the report or invoice, not to whoever views it: an invoice for
 a French client reads "Facture" and "1 234,50 €" in everyone's browser and in every format. So
 each renderer receives one `Formatter` and never formats a number itself, which keeps the
-figures of HTML, CSV, XLSX and PDF identical.
+figures of HTML, CSV, XLSX and PDF identical. The words themselves live in `labels.py`; they
+are re-exported here, so callers import one module.
 
 Durations are shown as decimal hours ("12.50") or as clock hours ("12:30"), chosen per report.
 Both are derived from whole seconds; decimal hours round half up to two places, the precision
@@ -16,18 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Final
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from addon.render.labels import LABELS, LANGUAGES
 from addon.reports.money import Money
 from addon.reports.periods import DateRange, load_zone
 
 __all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "UnknownLanguage"]
-
-LANGUAGES: Final = ("en", "de", "fr")
 
 _HUNDREDTH = Decimal("0.01")
 _Day = date  # inside `Formatter` the method `date` shadows the type
@@ -42,175 +41,6 @@ class DurationStyle(StrEnum):
 
     DECIMAL = "decimal"
     CLOCK = "clock"
-
-
-LABELS: Final[dict[str, dict[str, str]]] = {
-    "en": {
-        "summary_report": "Summary report",
-        "detailed_report": "Detailed report",
-        "invoice": "Invoice",
-        "invoice_number": "Invoice number",
-        "issue_date": "Issue date",
-        "due_date": "Due date",
-        "period": "Period",
-        "bill_from": "From",
-        "bill_to": "Bill to",
-        "description": "Description",
-        "date": "Date",
-        "quantity": "Quantity",
-        "hours": "Hours",
-        "unit_price": "Unit price",
-        "rate": "Rate",
-        "amount": "Amount",
-        "subtotal": "Subtotal",
-        "discount": "Discount",
-        "tax": "Tax",
-        "total": "Total",
-        "total_due": "Total due",
-        "notes": "Notes",
-        "rounding_adjustment": "Rounding adjustment",
-        "duration": "Duration",
-        "billable_duration": "Billable",
-        "entries": "Entries",
-        "expense": "Expense",
-        "totals_by_currency": "Totals by currency",
-        "currency": "Currency",
-        "lines": "Lines",
-        "summary": "Summary",
-        "chart_hours": "Hours by {dimension}",
-        "chart_amount": "Amount by {dimension}",
-        "without": "Without {dimension}",
-        "page_of": "Page {page} of {pages}",
-        "generated": "Generated {date}",
-        "no_data": "No time tracked in this period.",
-        "user": "User",
-        "project": "Project",
-        "client": "Client",
-        "task": "Task",
-        "tag": "Tag",
-        "week": "Week",
-        "month": "Month",
-        "billable": "Billable",
-        "tags": "Tags",
-        "start": "Start",
-        "end": "End",
-        "other": "Other ({count})",
-        "yes": "Yes",
-        "no": "No",
-        "rows_capped": "This PDF shows the first {shown} of {total} entries. Download the CSV or "
-        "XLSX export for all of them.",
-    },
-    "de": {
-        "summary_report": "Zusammenfassender Bericht",
-        "detailed_report": "Detaillierter Bericht",
-        "invoice": "Rechnung",
-        "invoice_number": "Rechnungsnummer",
-        "issue_date": "Rechnungsdatum",
-        "due_date": "Fällig am",
-        "period": "Leistungszeitraum",
-        "bill_from": "Von",
-        "bill_to": "Rechnung an",
-        "description": "Beschreibung",
-        "date": "Datum",
-        "quantity": "Menge",
-        "hours": "Stunden",
-        "unit_price": "Einzelpreis",
-        "rate": "Satz",
-        "amount": "Betrag",
-        "subtotal": "Zwischensumme",
-        "discount": "Rabatt",
-        "tax": "Steuer",
-        "total": "Gesamt",
-        "total_due": "Gesamtbetrag",
-        "notes": "Anmerkungen",
-        "rounding_adjustment": "Rundungsausgleich",
-        "duration": "Dauer",
-        "billable_duration": "Abrechenbar",
-        "entries": "Einträge",
-        "expense": "Ausgabe",
-        "totals_by_currency": "Summen nach Währung",
-        "currency": "Währung",
-        "lines": "Positionen",
-        "summary": "Übersicht",
-        "chart_hours": "Stunden nach {dimension}",
-        "chart_amount": "Betrag nach {dimension}",
-        "without": "Ohne {dimension}",
-        "page_of": "Seite {page} von {pages}",
-        "generated": "Erstellt am {date}",
-        "no_data": "In diesem Zeitraum wurde keine Zeit erfasst.",
-        "user": "Benutzer",
-        "project": "Projekt",
-        "client": "Kunde",
-        "task": "Aufgabe",
-        "tag": "Tag",
-        "week": "Woche",
-        "month": "Monat",
-        "billable": "Abrechenbar",
-        "tags": "Tags",
-        "start": "Beginn",
-        "end": "Ende",
-        "other": "Sonstige ({count})",
-        "yes": "Ja",
-        "no": "Nein",
-        "rows_capped": "Dieses PDF zeigt die ersten {shown} von {total} Einträgen. Alle Einträge "
-        "enthält der CSV- oder XLSX-Export.",
-    },
-    "fr": {
-        "summary_report": "Rapport récapitulatif",
-        "detailed_report": "Rapport détaillé",
-        "invoice": "Facture",
-        "invoice_number": "Numéro de facture",
-        "issue_date": "Date d\u2019émission",
-        "due_date": "Date d\u2019échéance",
-        "period": "Période",
-        "bill_from": "De",
-        "bill_to": "Facturer à",
-        "description": "Description",
-        "date": "Date",
-        "quantity": "Quantité",
-        "hours": "Heures",
-        "unit_price": "Prix unitaire",
-        "rate": "Taux",
-        "amount": "Montant",
-        "subtotal": "Sous-total",
-        "discount": "Remise",
-        "tax": "Taxe",
-        "total": "Total",
-        "total_due": "Total dû",
-        "notes": "Notes",
-        "rounding_adjustment": "Ajustement d\u2019arrondi",
-        "duration": "Durée",
-        "billable_duration": "Facturable",
-        "entries": "Entrées",
-        "expense": "Dépense",
-        "totals_by_currency": "Totaux par devise",
-        "currency": "Devise",
-        "lines": "Lignes",
-        "summary": "Synthèse",
-        "chart_hours": "Heures par {dimension}",
-        "chart_amount": "Montant par {dimension}",
-        "without": "Sans {dimension}",
-        "page_of": "Page {page} sur {pages}",
-        "generated": "Généré le {date}",
-        "no_data": "Aucun temps saisi sur cette période.",
-        "user": "Utilisateur",
-        "project": "Projet",
-        "client": "Client",
-        "task": "Tâche",
-        "tag": "Étiquette",
-        "week": "Semaine",
-        "month": "Mois",
-        "billable": "Facturable",
-        "tags": "Étiquettes",
-        "start": "Début",
-        "end": "Fin",
-        "other": "Autres ({count})",
-        "yes": "Oui",
-        "no": "Non",
-        "rows_capped": "Ce PDF affiche les {shown} premières entrées sur {total}. Téléchargez "
-        "l\u2019export CSV ou XLSX pour les obtenir toutes.",
-    },
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
 """One model, four formats: each file's totals, read back, are the model's totals.
 
 The summary (PROJECT > USER, USD and EUR) and the invoice (a percent discount and two taxes) are
-built by the real engine; HTML, CSV, XLSX and PDF are read back with the tools a reader would
-use (html.parser, csv, openpyxl, pypdf) and their printed figures parsed into Decimals. So a
-renderer that prints another number, drops a currency or mislabels a tax fails here, whatever
-the Formatter says. The hostile-workspace test checks the same four formats in one place.
+built by the real engine and rendered in every locale the add-on's settings offer; HTML, CSV,
+XLSX and PDF are read back with the tools a reader would use (html.parser, csv, openpyxl, pypdf)
+and their printed figures parsed into Decimals. So a renderer that prints another number, drops
+a currency or mislabels a tax fails here, whatever the Formatter says. The hostile-workspace
+test checks the same four formats in one place.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from babel.numbers import get_decimal_symbol
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from addon.manifest import LOCALES as MANIFEST_LOCALES
 from addon.render.csvfile import BOM, invoice_csv, summary_csv
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
@@ -33,7 +35,8 @@ from tests.unit.reports.builders import make_entry, usd
 from .samples import FORMULA_PREFIXES, make_invoice, sample_summary
 
 FORMATS = ("html", "csv", "xlsx", "pdf")
-LOCALES = ("en", "de_DE", "fr_FR")
+LOCALES = (*MANIFEST_LOCALES, "de_CH")
+"""Every locale the add-on's settings offer, plus one with a third decimal style (1\u2019234.50)."""
 
 Figures = dict[str, Decimal]
 """Printed label (whitespace normalised) -> the figure read back from the file."""

@@ -8,26 +8,38 @@ from decimal import Decimal
 
 import pytest
 
-from addon.render.i18n import LABELS, DurationStyle, Formatter, UnknownLanguage
+from addon.render.i18n import LABELS, LANGUAGES, DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import UnknownTimeZone
 from addon.reports.money import Money
 from addon.reports.periods import DateRange
 
 
-def test_every_language_has_every_label() -> None:
-    keys = set(LABELS["en"])
-    for language, labels in LABELS.items():
-        assert set(labels) == keys, language
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_label(language: str) -> None:
+    assert set(LABELS[language]) == set(LABELS["en"])
 
 
-def test_every_translation_has_the_placeholders_of_the_english_label() -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_has_the_placeholders_of_the_english_label(language: str) -> None:
     def placeholders(text: str) -> set[str]:
         return set(re.findall(r"{(\w+)}", text))
 
     for key, english in LABELS["en"].items():
-        for language, labels in LABELS.items():
-            assert placeholders(labels[key]) == placeholders(english), (language, key)
-            assert labels[key].strip(), (language, key)
+        assert placeholders(LABELS[language][key]) == placeholders(english), key
+        assert LABELS[language][key].strip(), key
+        assert LABELS[language][key] == " ".join(LABELS[language][key].split()), key
+
+
+def test_the_languages_are_exactly_the_label_tables() -> None:
+    assert LANGUAGES == tuple(LABELS)
+    assert {"en", "de", "fr", "es", "it", "nl", "pt", "ja"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language != "en"])
+def test_a_translation_is_not_the_english_table_copied(language: str) -> None:
+    same = [key for key, english in LABELS["en"].items() if LABELS[language][key] == english]
+
+    assert len(same) <= 8, same  # "Total", "Project", "Tag", "No": a few words are shared
 
 
 @pytest.mark.parametrize(
@@ -36,6 +48,11 @@ def test_every_translation_has_the_placeholders_of_the_english_label() -> None:
         ("en", "Other (3)", "Yes", "No", "first 20,000 of 31,000 entries"),
         ("de_DE", "Sonstige (3)", "Ja", "Nein", "ersten 20.000 von 31.000 Einträgen"),
         ("fr_FR", "Autres (3)", "Oui", "Non", "20\u202f000 premières entrées sur 31\u202f000"),
+        ("es_ES", "Otros (3)", "Sí", "No", "primeros 20.000 de 31.000 registros"),
+        ("it_IT", "Altri (3)", "Sì", "No", "prime 20.000 registrazioni su 31.000"),
+        ("nl_NL", "Overig (3)", "Ja", "Nee", "eerste 20.000 van 31.000 registraties"),
+        ("pt_BR", "Outros (3)", "Sim", "Não", "primeiros 20.000 de 31.000 registros"),
+        ("ja_JP", "その他 (3)", "はい", "いいえ", "全31,000件中、最初の20,000件"),
     ],
 )
 def test_labels_the_renderers_asked_for_exist_in_every_language(
@@ -86,6 +103,11 @@ def test_time_of_day_crosses_midnight_into_the_zone_and_refuses_naive_times() ->
         ("de_DE", "1.234,50\xa0€", "05.01.2025", "12,50"),
         ("fr_FR", "1\u202f234,50\xa0€", "5 janv. 2025", "12,50"),
         ("de-CH", "EUR\xa01\u2019234.50", "05.01.2025", "12.50"),
+        ("es_ES", "1.234,50\xa0€", "5 ene 2025", "12,50"),
+        ("it_IT", "1.234,50\xa0€", "5 gen 2025", "12,50"),
+        ("nl_NL", "€\xa01.234,50", "5 jan 2025", "12,50"),
+        ("pt_BR", "€\xa01.234,50", "5 de jan. de 2025", "12,50"),
+        ("ja_JP", "€1,234.50", "2025/01/05", "12.50"),
     ],
 )
 def test_numbers_dates_and_money_follow_the_locale(
@@ -116,12 +138,16 @@ def test_durations_round_half_up_in_either_style() -> None:
 
 def test_labels_follow_the_language_and_fill_placeholders() -> None:
     assert Formatter("fr_CA").label("invoice") == "Facture"
+    assert Formatter("es_MX").label("due_date") == "Fecha de vencimiento"
+    assert Formatter("pt_BR").label("bill_to") == "Faturar para"
+    assert Formatter("ja_JP").label("without", dimension="プロジェクト") == "プロジェクトなし"
+    assert Formatter("ja_JP").label("page_of", page="1", pages="3") == "1 / 3 ページ"
     assert Formatter("de").label("without", dimension="Projekt") == "Ohne Projekt"
     assert Formatter("de").percent(Decimal("7.5")) == "7,5\xa0%"
     assert Formatter("en").percent(Decimal("19")) == "19%"
 
 
-@pytest.mark.parametrize("locale", ["xx", "es", "", "zz_ZZ"])
+@pytest.mark.parametrize("locale", ["xx", "sw", "sw_KE", "zh_CN", "", "zz_ZZ"])
 def test_an_unsupported_locale_is_refused_by_name(locale: str) -> None:
     with pytest.raises(UnknownLanguage):
         Formatter(locale)

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from addon.render import fonts as fonts_module
-from addon.render.fonts import fonts
-from addon.render.i18n import Formatter
+from addon.render.fonts import font_runs, fonts
+from addon.render.i18n import LABELS, Formatter
 from addon.render.pdf import (
     PageSize,
     UnsupportedLogo,
@@ -39,6 +40,7 @@ from tests.render.pdf_samples import (
 )
 
 EN, DE, FR = Formatter("en"), Formatter("de_DE"), Formatter("fr_FR")
+ES, JA = Formatter("es_ES"), Formatter("ja_JP")
 LITERAL = tuple(name for name in HOSTILE if "\u200d" not in name)  # emoji: see fonts.py
 
 
@@ -51,10 +53,19 @@ def printed(text: str) -> str:
     return text.replace("\xa0", " ")
 
 
+def words(text: str) -> str:
+    """`text` with whitespace collapsed, for pypdf's line breaks are not the text's.
+
+    pypdf breaks a line where a label wraps between words ("Fecha de / vencimiento") and where
+    a string changes font ("1 / 1 " in DejaVu Sans, "ページ" in WenQuanYi Micro Hei).
+    """
+    return " ".join(printed(text).split())
+
+
 def assert_numbered(texts: list[str], fmt: Formatter) -> None:
     total = len(texts)
     for number, text in enumerate(texts, start=1):
-        assert fmt.label("page_of", page=str(number), pages=str(total)) in text
+        assert words(fmt.label("page_of", page=str(number), pages=str(total))) in words(text)
 
 
 @pytest.fixture
@@ -112,13 +123,13 @@ def test_empty_summary_says_no_time_was_tracked() -> None:
     assert DE.label("no_data") in text
 
 
-@pytest.mark.parametrize("fmt", [DE, FR], ids=["de", "fr"])
+@pytest.mark.parametrize("fmt", [DE, FR, ES, JA], ids=["de", "fr", "es", "ja"])
 def test_invoice_labels_and_numbers_follow_the_locale(fmt: Formatter) -> None:
     invoice = invoice_with_lines(8)
 
     texts = pages_text(render_invoice_pdf(invoice, fmt))
 
-    text = "\n".join(texts)
+    text = words("\n".join(texts))
     for key in ("invoice", "bill_to", "issue_date", "due_date", "period", "description"):
         assert fmt.label(key) in text, key
     for label, cell in invoice_totals(invoice, fmt):
@@ -173,7 +184,7 @@ def test_every_page_rasterises_and_the_last_one_shows_the_totals(
     assert darkest < 128 < lightest  # ink on paper, not a blank page
 
 
-@pytest.mark.parametrize("fmt", [EN, DE], ids=["en", "de"])
+@pytest.mark.parametrize("fmt", [EN, DE, JA], ids=["en", "de", "ja"])
 def test_summary_chart_and_table_rasterise(fmt: Formatter, pdftoppm: str, tmp_path: Path) -> None:
     pdf = render_summary_pdf(summary_with_names(), fmt, title="Chart", logo=PNG_1PX)
 
@@ -209,6 +220,26 @@ def test_right_to_left_names_keep_their_letters() -> None:
 
     assert "שלום עולם" in text
     assert "مرحبا بالعالم" in text
+
+
+def test_japanese_labels_are_drawn_in_the_cjk_font_not_as_empty_boxes() -> None:
+    found = fonts()
+    if found.missing:
+        require_or_skip(f"fonts missing: {', '.join(found.missing)} (fonts-dejavu, fonts-wqy)")
+
+    for key, text in LABELS["ja"].items():
+        for name, chunk in font_runs(text):
+            glyphs = pdfmetrics.getFont(name).face.charToGlyph
+            assert all(ord(char) in glyphs for char in chunk), (key, name, chunk)
+    pdf = render_invoice_pdf(invoice_with_lines(3), JA)
+
+    used = {
+        str(font.get_object()["/BaseFont"])
+        for font in PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    }
+    cjk = pdfmetrics.getFont(found.fallbacks[0]).face.name.decode()
+    assert any(cjk in name for name in used), used  # WenQuanYiMicroHei, embedded as a subset
+    assert JA.label("invoice") in pages_text(pdf)[0]
 
 
 def test_this_machine_has_the_debian_fonts() -> None:

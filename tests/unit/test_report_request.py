@@ -9,6 +9,8 @@ import pytest
 
 from addon.clockify.directory import parse_member
 from addon.jobs.request import MAX_DAYS, InvalidReportRequest, ReportRequest
+from addon.manifest import LOCALES
+from addon.render.i18n import Formatter
 from addon.reports.model import GroupBy
 from addon.reports.periods import Weekday
 from addon.reports.terms import LineGrouping, RoundingDirection
@@ -161,12 +163,24 @@ def test_mark_invoiced_reads_a_checkbox_and_defaults_to_marking(value: object, m
     assert defaults.to_json()["mark_invoiced"] is marks
 
 
-def test_an_unusable_locale_or_pattern_is_refused_clearly() -> None:
-    defaults = workspace_defaults(
-        [{"id": "report-locale", "value": "ja_JP"}, {"id": "invoice-number-pattern", "value": "X"}]
-    )
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_the_settings_offer_is_kept_as_chosen(locale: str) -> None:
+    defaults = workspace_defaults([{"id": "report-locale", "value": locale}])
 
-    assert defaults.locale == "en_US"  # no Japanese labels yet: formats fall back, never 500
+    assert defaults.locale == locale
+    assert Formatter(defaults.locale).language == locale.split("_")[0]  # its own words
+
+
+@pytest.mark.parametrize("locale", ["xx_YY", "sw_KE", "", 7, None])
+def test_a_locale_without_labels_falls_back_to_the_default(locale: object) -> None:
+    defaults = workspace_defaults([{"id": "report-locale", "value": locale}])
+
+    assert defaults.locale == "en_US"  # Babel knows sw_KE, but there are no Swahili labels
+
+
+def test_an_unusable_invoice_number_pattern_is_refused_clearly() -> None:
+    defaults = workspace_defaults([{"id": "invoice-number-pattern", "value": "X"}])
+
     with pytest.raises(ValueError, match="Invoice number pattern"):
         defaults.numbering()
 
