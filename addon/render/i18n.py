@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from addon.render.labels import LABELS, LANGUAGES
@@ -99,8 +99,12 @@ class Formatter:
         return f"{self.date(span.start)} \u2013 {self.date(span.end)}"
 
     def month(self, day: _Day) -> str:
-        """The month `day` falls in, spelled out: `May 2024`, `Mai 2024`, `mai 2024`."""
-        return format_date(day, format="MMMM yyyy", locale=self._babel())
+        """The month `day` falls in, spelled out: `May 2024`, `mayo de 2024`, `2024年5月`.
+
+        A CLDR skeleton, not a fixed pattern: the locale orders month and year and adds its
+        own words (`de`, `年`), where `MMMM yyyy` printed `5月 2024` in Japanese.
+        """
+        return format_skeleton("yMMMM", day, locale=self._babel())
 
     def time(self, instant: datetime, zone: str) -> str:
         """The locale's short time of day of `instant` in `zone`: `9:05 AM`, `09:05`.

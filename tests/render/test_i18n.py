@@ -76,6 +76,11 @@ def test_labels_the_renderers_asked_for_exist_in_every_language(
         ("en_GB", "May 2024", "11:05"),
         ("de_DE", "Mai 2024", "11:05"),
         ("fr_FR", "mai 2024", "11:05"),
+        ("es_ES", "mayo de 2024", "11:05"),
+        ("it_IT", "maggio 2024", "11:05"),
+        ("nl_NL", "mei 2024", "11:05"),
+        ("pt_BR", "maio de 2024", "11:05"),
+        ("ja_JP", "2024年5月", "11:05"),
     ],
 )
 def test_months_and_times_of_day_follow_the_locale(locale: str, month: str, time: str) -> None:
