@@ -94,9 +94,9 @@ def _summary_widths(column: Column) -> float:
     return {Kind.DURATION: 60.0, Kind.NUMBER: 48.0, Kind.MONEY: 80.0}.get(column.kind, 0.0)
 
 
-def _summary_grid(view: View, width: float) -> Any:
+def _summary_grid(view: View, fmt: Formatter, width: float) -> Any:
     size = 8
-    widths = column_widths(view, width, _summary_widths)
+    widths = column_widths(view, width, _summary_widths, fmt, size)
     bold = fonts().bold
     data = [header_cells(view, widths, size)]
     extra: list[tuple[Any, ...]] = []
@@ -150,7 +150,7 @@ def render_summary_pdf(
     story: list[Any] = document_heading(title)
     if summary.rows:
         story.extend(chart_block(summary, fmt, width))
-        story.append(_summary_grid(view, width))
+        story.append(_summary_grid(view, fmt, width))
     else:
         story.append(paragraph(fmt.label("no_data"), text_style(9)))
     story.append(_summary_totals(summary, view, fmt, width))
@@ -203,7 +203,7 @@ def _invoice_widths(column: Column) -> float:
 def _invoice_lines(invoice: Invoice, fmt: Formatter, width: float) -> Any:
     size = 8.5
     view = invoice_lines_table(invoice, fmt)
-    widths = column_widths(view, width, _invoice_widths)
+    widths = column_widths(view, width, _invoice_widths, fmt, size)
     text = text_style(size)
     data = [header_cells(view, widths, size)]
     for row in view.rows:
@@ -302,7 +302,9 @@ def render_detailed_pdf(
     width = size[0] - 2 * SIDE
     source = iter(entries)
     view = detailed_table(source, fmt, zone=zone)
-    widths = column_widths(view, width, lambda column: _DETAILED_WIDTHS.get(column.key, 0.0))
+    widths = column_widths(
+        view, width, lambda column: _DETAILED_WIDTHS.get(column.key, 0.0), fmt, _DETAILED_SIZE
+    )
     rows = (
         row_cells(row, view, widths, _DETAILED_SIZE, False)
         for row in islice(iter(view.rows), max_rows)

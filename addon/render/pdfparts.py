@@ -8,6 +8,7 @@ text here is already formatted by the report's `Formatter`; user text goes throu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +44,7 @@ from addon.reports.model import Summary
 _STRIPE = colors.HexColor("#f2f4f7")
 _BAR = colors.HexColor("#3b82c4")  # chart.BAR_COLOUR, so PDF and HTML charts match
 _RIGHT = frozenset({Kind.DURATION, Kind.MONEY, Kind.NUMBER, Kind.PERCENT})  # figures align right
+_CELL_PADDING = 6.0  # LEFTPADDING + RIGHTPADDING of `grid_style`
 
 
 # -- text and tables -----------------------------------------------------------------------
@@ -107,23 +109,54 @@ def header_cells(view: View, widths: Sequence[float], size: float) -> list[Any]:
 
 def row_cells(row: Row, view: View, widths: Sequence[float], size: float, bold: bool) -> list[Any]:
     return [
-        one_line(cell.text, width - 6, text_style(size, bold=bold, right=column.kind in _RIGHT))
+        one_line(
+            cell.text,
+            width - _CELL_PADDING,
+            text_style(size, bold=bold, right=column.kind in _RIGHT),
+        )
         for cell, column, width in zip(row.cells, view.columns, widths, strict=True)
     ]
 
 
-def column_widths(view: View, total: float, fixed: Callable[[Column], float]) -> list[float]:
+def _header_word(label: str, size: float) -> float:
+    """Width in points of the widest word of a header label in bold at `size`."""
+    return max(text_width(word, size, bold=True) for word in label.split() or [""])
+
+
+@lru_cache(maxsize=64)
+def _widest_date(fmt: Formatter, size: float) -> float:
+    """Width in points of the locale's widest medium date at `size` (each month's 28th)."""
+    return max(text_width(fmt.date(date(2024, month, 28)), size) for month in range(1, 13))
+
+
+def _floor(column: Column, fmt: Formatter, size: float) -> float:
+    """The narrowest a fixed column may be: its header's widest word and, for dates, any date."""
+    text = _widest_date(fmt, size) if column.kind is Kind.DATE else 0.0
+    return max(text, _header_word(column.label, size)) + _CELL_PADDING
+
+
+def column_widths(
+    view: View, total: float, fixed: Callable[[Column], float], fmt: Formatter, size: float
+) -> list[float]:
     """Column widths: `fixed(column)` points each, and columns given 0 share what is left.
 
-    When the fixed columns would leave the shared ones under a quarter of the page, they shrink.
+    The fixed widths suit English, so a fixed column widens to its header's widest word (a
+    header wraps between words, never inside one: "Cantida-d") and a date column to the
+    locale's longest date, which is never cut ("28 de mar. de 2024"). When the fixed columns
+    would leave the shared ones under a quarter of the page, they shrink, but not below that.
+    `size` is the table's font size in points.
     """
     wanted = [fixed(column) for column in view.columns]
+    floors = [
+        _floor(column, fmt, size) if width else 0.0
+        for column, width in zip(view.columns, wanted, strict=True)
+    ]
+    wanted = [max(width, floor) for width, floor in zip(wanted, floors, strict=True)]
     sharing = sum(1 for width in wanted if width == 0) or 1
-    room = total - sum(wanted)
-    if room < total / 4:
+    if total - sum(wanted) < total / 4:
         scale = (total * 3 / 4) / sum(wanted)
-        wanted = [width * scale for width in wanted]
-        room = total / 4
+        wanted = [max(width * scale, floor) for width, floor in zip(wanted, floors, strict=True)]
+    room = total - sum(wanted)
     return [width or room / sharing for width in wanted]
 
 

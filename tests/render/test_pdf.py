@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
+from addon.manifest import LOCALES
 from addon.render import fonts as fonts_module
 from addon.render.fonts import font_runs, fonts
 from addon.render.i18n import LABELS, Formatter
@@ -27,7 +29,7 @@ from addon.render.pdf import (
     render_invoice_pdf,
     render_summary_pdf,
 )
-from addon.render.tables import invoice_totals
+from addon.render.tables import detailed_table, invoice_lines_table, invoice_totals, summary_table
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy
 from tests.conftest import require_or_skip
@@ -38,6 +40,7 @@ from tests.render.pdf_samples import (
     invoice_with_lines,
     summary_with_names,
 )
+from tests.unit.reports.builders import make_entry
 
 EN, DE, FR = Formatter("en"), Formatter("de_DE"), Formatter("fr_FR")
 ES, JA = Formatter("es_ES"), Formatter("ja_JP")
@@ -220,6 +223,34 @@ def test_right_to_left_names_keep_their_letters() -> None:
 
     assert "שלום עולם" in text
     assert "مرحبا بالعالم" in text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_column_headers_wrap_between_words_and_dates_print_whole(locale: str) -> None:
+    fmt = Formatter(locale)
+    invoice, summary = invoice_with_lines(3), summary_with_names(("Website",))
+    every_28th = [  # each month's longest date ("28 de mar. de 2024", "May 28, 2024")
+        make_entry(id=f"m{month}", seconds=900, start=datetime(2024, month, 28, 9, tzinfo=UTC))
+        for month in range(1, 13)
+    ]
+    reports = {
+        "invoice": (invoice_lines_table(invoice, fmt), render_invoice_pdf(invoice, fmt)),
+        "summary": (summary_table(summary, fmt), render_summary_pdf(summary, fmt, title="S")),
+        "detailed": (
+            detailed_table(every_28th, fmt),
+            render_detailed_pdf(every_28th, fmt, title="D"),
+        ),
+    }
+
+    for report, (view, pdf) in reports.items():
+        text = printed("\n".join(pages_text(pdf)))
+        for column in view.columns:  # a word cut by a narrow column is no longer in the text
+            for word in column.label.split():
+                assert word in text, (report, word)
+    assert printed(fmt.date(date(2024, 5, 1))) in printed(pages_text(reports["invoice"][1])[0])
+    detailed = printed("\n".join(pages_text(reports["detailed"][1])))
+    for month in range(1, 13):
+        assert printed(fmt.date(date(2024, month, 28))) in detailed, month
 
 
 def test_japanese_labels_are_drawn_in_the_cjk_font_not_as_empty_boxes() -> None:
