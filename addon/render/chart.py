@@ -23,6 +23,8 @@ __all__ = ["Bar", "chart_bars", "chart_title", "svg_bar_chart"]
 BAR_COLOUR = "#3b82c4"
 """Mid-tone blue: WCAG non-text contrast >= 3:1 on white and on #1e1e1e."""
 
+_CAPITALISED_IN_TITLES = frozenset({"en", "de"})
+
 _WIDTH = 640
 _LABEL_WIDTH = 220
 _VALUE_WIDTH = 110
@@ -146,6 +148,12 @@ def svg_bar_chart(
 
 
 def chart_title(summary: Summary, fmt: Formatter, measure: str = "hours") -> str:
-    """The chart's heading: "Hours by Project", "Stunden nach Projekt"."""
+    """The chart's heading: "Hours by Project", "Stunden nach Projekt", "Heures par projet".
+
+    English headings capitalise the dimension and German capitalises every noun; the other
+    languages write it in lower case inside a phrase ("Ore per progetto", not "per Progetto").
+    """
     dimension = dimension_label(summary.groups[0], fmt) if summary.groups else ""
+    if fmt.language not in _CAPITALISED_IN_TITLES:
+        dimension = dimension.lower()
     return fmt.label("chart_hours" if measure == "hours" else "chart_amount", dimension=dimension)

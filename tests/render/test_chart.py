@@ -33,6 +33,31 @@ def test_bars_follow_outer_groups_longest_first_with_model_totals() -> None:
     assert bars[0].amounts == summary.rows[1].totals.amounts
 
 
+@pytest.mark.parametrize(
+    ("locale", "hours", "without"),
+    [
+        ("en", "Hours by Project", "Without project"),
+        ("de_DE", "Stunden nach Projekt", "Ohne Projekt"),
+        ("fr_FR", "Heures par projet", "Sans projet"),
+        ("es_ES", "Horas por proyecto", "Sin proyecto"),
+        ("it_IT", "Ore per progetto", "Senza progetto"),
+        ("nl_NL", "Uren per project", "Zonder project"),
+        ("pt_BR", "Horas por projeto", "Sem projeto"),
+        ("ja_JP", "プロジェクト別の時間", "プロジェクトなし"),
+    ],
+)
+def test_chart_title_and_empty_group_read_naturally_in_each_language(
+    locale: str, hours: str, without: str
+) -> None:
+    fmt = Formatter(locale)
+    summary = sample_summary()
+
+    bars = chart_bars(summary, fmt=fmt)
+
+    assert chart_title(summary, fmt) == hours
+    assert bars[-1].label == without
+
+
 def test_groups_past_the_limit_fold_into_one_other_bar() -> None:
     entries = [
         make_entry(
