@@ -21,6 +21,7 @@ from addon.reports.numbering import NumberingSettings
 from addon.reports.periods import Weekday
 from addon.reports.terms import (
     ROUNDING_STEPS,
+    InvoiceTerms,
     LineGrouping,
     RoundingDirection,
     Tax,
@@ -53,13 +54,33 @@ class WorkspaceDefaults:
         except ReportError as exc:
             raise InvalidPattern(f"Invoice number pattern (add-on settings): {exc}") from None
 
-    def taxes(self, first: Decimal | None = None, second: Decimal | None = None) -> tuple[Tax, ...]:
-        """The invoice's taxes: the given percentages, else the workspace's; zero ones dropped."""
+    def taxes(
+        self,
+        first: Decimal | None = None,
+        second: Decimal | None = None,
+        *,
+        name: str = "Tax",
+    ) -> tuple[Tax, ...]:
+        """The invoice's taxes: the given percentages, else the workspace's; zero ones dropped.
+
+        `name` is the word the invoice prints (the report language's "Tax"); the second tax is
+        that word and "2". The name is frozen into the snapshot, as printed.
+        """
         chosen = (
-            ("Tax", self.tax_percent if first is None else first),
-            ("Tax 2", self.second_tax_percent if second is None else second),
+            (name, self.tax_percent if first is None else first),
+            (f"{name} 2", self.second_tax_percent if second is None else second),
         )
         return tuple(Tax(name, percent) for name, percent in chosen if percent)
+
+    def invoice_terms(self, *, zone: str, tax_name: str) -> InvoiceTerms:
+        """The workspace's own invoice terms, as a scheduled invoice draft uses them."""
+        return InvoiceTerms(
+            grouping=self.grouping,
+            time_rounding=self.rounding,
+            taxes=self.taxes(name=tax_name),
+            due_days=self.due_days,
+            zone=zone,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

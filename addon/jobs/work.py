@@ -43,7 +43,11 @@ def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> Invoic
         grouping=options.grouping or defaults.grouping,
         time_rounding=defaults.rounding,
         discount=PercentDiscount(discount) if discount else None,
-        taxes=defaults.taxes(options.tax_percent, options.second_tax_percent),
+        taxes=defaults.taxes(
+            options.tax_percent,
+            options.second_tax_percent,
+            name=Formatter(request.locale).label("tax"),
+        ),
         due_days=defaults.due_days if options.due_days is None else options.due_days,
         notes=options.notes,
         zone=request.zone,

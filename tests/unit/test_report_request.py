@@ -9,6 +9,7 @@ import pytest
 
 from addon.clockify.directory import parse_member
 from addon.jobs.request import MAX_DAYS, InvalidReportRequest, ReportRequest
+from addon.jobs.work import invoice_terms
 from addon.manifest import LOCALES
 from addon.render.i18n import Formatter
 from addon.reports.model import GroupBy
@@ -200,3 +201,21 @@ def test_a_users_time_zone_is_read_only_when_valid(settings: object, zone: str |
     raw = {"id": "u1", "name": "Ana", "email": "a@x.io", "memberships": [], "settings": settings}
 
     assert parse_member(raw, "w1").zone == zone
+
+
+@pytest.mark.parametrize(
+    ("locale", "names"),
+    [("en_US", ("Tax", "Tax 2")), ("de_DE", ("Steuer", "Steuer 2")), ("ja_JP", ("税額", "税額 2"))],
+)
+def test_invoice_taxes_are_named_in_the_reports_language(
+    locale: str, names: tuple[str, str]
+) -> None:
+    body = {**BODY, "kind": "invoice", "locale": locale, "invoice": {"second_tax_percent": "7"}}
+    defaults = workspace_defaults([{"id": "tax-percent", "value": 19}])
+
+    terms = invoice_terms(ReportRequest.from_json(body), defaults)
+
+    assert [(tax.name, tax.percent) for tax in terms.taxes] == [
+        (names[0], Decimal(19)),
+        (names[1], Decimal(7)),
+    ]
