@@ -17,8 +17,9 @@ from addon.errors import Conflict, NotInstalled
 from addon.runtime import Runtime
 from addon.store.models import InstallationStatus
 from addon.store.repositories import get_installation, mark_needs_reinstall
+from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
 
-__all__ = ["clockify_for"]
+__all__ = ["clockify_for", "stored_defaults"]
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,10 @@ def clockify_for(
         on_token_rejected=token_rejected,
     )
     return ClockifyClient(endpoints, transport)
+
+
+def stored_defaults(runtime: Runtime, workspace_id: str) -> WorkspaceDefaults:
+    """The workspace's add-on settings as stored by the last SETTINGS_UPDATED (or INSTALLED)."""
+    with runtime.sessions() as session:
+        installation = get_installation(session, workspace_id)
+        return workspace_defaults(installation.settings if installation is not None else [])

@@ -23,7 +23,7 @@ from addon.render.i18n import Formatter
 from addon.reporting import fetch_invoice_drafts, fetch_summary
 from addon.reports.model import Invoice, Summary
 from addon.reports.periods import DateRange
-from addon.reports.terms import InvoiceTerms
+from addon.workspace_settings import WorkspaceDefaults
 
 __all__ = ["Content", "build_content"]
 
@@ -44,9 +44,17 @@ def _attachment(file: RenderedFile) -> Attachment:
 
 
 def build_content(
-    client: ClockifyClient, spec: ScheduleSpec, period: DateRange, due: date
+    client: ClockifyClient,
+    spec: ScheduleSpec,
+    period: DateRange,
+    due: date,
+    defaults: WorkspaceDefaults,
 ) -> Content:
-    """Fetch the period's entries and render the email (raises `ClockifyError` on failure)."""
+    """Fetch the period's entries and render the email (raises `ClockifyError` on failure).
+
+    Invoice drafts use the workspace's invoice settings (grouping, rounding, taxes, payment
+    terms), so an emailed draft shows what the sidebar would for the same period.
+    """
     fmt = Formatter(spec.locale, spec.durations)
     values = template_values(spec.name, period, due)
     subject = fill_template(spec.subject_template, values)
@@ -56,7 +64,7 @@ def build_content(
     if spec.kind is ReportKind.SUMMARY:
         summary = fetch_summary(client, query, spec.groups, week_start=spec.week_start)
         return _summary_content(summary, spec, fmt, period, subject, intro, stem)
-    terms = InvoiceTerms(zone=spec.cadence.zone)
+    terms = defaults.invoice_terms(zone=spec.cadence.zone, tax_name=fmt.label("tax"))
     invoices = fetch_invoice_drafts(client, query, terms=terms, issue_date=due)
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
 

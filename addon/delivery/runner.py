@@ -29,7 +29,7 @@ from typing import Protocol
 
 from addon.clockify.errors import ClockifyError, ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
-from addon.connections import clockify_for
+from addon.connections import clockify_for, stored_defaults
 from addon.delivery.content import Content, build_content
 from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.errors import AddonError
@@ -251,10 +251,11 @@ class _Tick:
     def _deliver(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
         period = DateRange(run.period_start, run.period_end)
         try:
+            defaults = stored_defaults(self.runtime, schedule.workspace_id)
             with clockify_for(
                 self.runtime, schedule.workspace_id, retry=self.clockify_retry
             ) as client:
-                content = build_content(client, spec, period, run.due)
+                content = build_content(client, spec, period, run.due, defaults)
         except ClockifyUnavailable as exc:  # Clockify is down or busy: retry after the lease
             self._give_up_for_now(run, f"{exc.code}: {exc}")
             return

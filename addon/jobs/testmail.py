@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from addon.connections import clockify_for
+from addon.connections import clockify_for, stored_defaults
 from addon.delivery.content import build_content
 from addon.delivery.spec import ScheduleSpec
 from addon.errors import AddonError
@@ -39,7 +39,9 @@ def send_test_email(
     context.progress("entries", 0)
     with clockify_for(context.runtime, workspace_id) as client:
         context.pages = lambda: client.transport.stats.requests
-        content = build_content(client, spec, period, due)
+        content = build_content(
+            client, spec, period, due, stored_defaults(context.runtime, workspace_id)
+        )
     context.progress("sending", 0)
     envelope_from = sender_address(settings.mail_from)
     subject = f"[Test] {content.subject}"

@@ -32,6 +32,7 @@ from addon.schedules import Cadence, Coverage
 from addon.settings import MissedRuns, SmtpSecurity
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, IssuedInvoice, Schedule
+from addon.store.repositories import get_installation
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.data import Role, Workspace
 from sandbox.generator import generate_workspace
@@ -339,6 +340,31 @@ def test_an_invoice_schedule_emails_one_draft_invoice_per_client_with_pdfs(
         assert any(line in text for line in first_lines), part.get_filename()
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(IssuedInvoice)) == 0
+
+
+def test_an_emailed_invoice_draft_follows_the_workspaces_invoice_settings(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox
+) -> None:
+    """The same terms as the sidebar's drafts: taxes (named in the report's language), rounding
+    and payment terms from the add-on settings Clockify last sent."""
+    with runtime.sessions.begin() as session:
+        row = get_installation(session, installed.workspace_id)
+        assert row is not None
+        row.settings = [
+            {"id": "tax-percent", "name": "Tax (%)", "value": 19},
+            {"id": "payment-terms-days", "name": "Payment terms (days)", "value": 14},
+        ]
+    spec = _monthly(
+        kind=ReportKind.INVOICE, groups=(), formats=(AttachmentFormat.PDF,), locale="de_DE"
+    )
+    _schedule(runtime, installed.workspace_id, spec, CREATED)
+
+    assert len(_tick(runtime, sender, AFTER_DUE).sent) == 1
+    [message] = outbox.messages
+    pdf = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Steuer (19" in text, text[:2000]
+    assert "15.02.2025" in text  # issued on the send date, 1 February, due 14 days later
 
 
 def test_an_empty_period_is_skipped_when_asked_and_sent_when_not(
