@@ -64,10 +64,8 @@ class Target:
 def serve_sandbox(conn: Connection, entries: int) -> None:
     """Child process: the sandbox with one generated, installed workspace, until told to stop."""
     from sandbox import SandboxServer, TokenIssuer
-    from sandbox.data import Role
     from sandbox.generator import generate_workspace
     from sandbox.manifests import parse_manifest
-    from sandbox.state import Installation
     from sandbox.tokens import ApiUrls
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
@@ -82,15 +80,9 @@ def serve_sandbox(conn: Connection, entries: int) -> None:
             end=YEAR.end,
             currencies=("EUR",),
         )
-        owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
         urls = ApiUrls.for_sandbox(sandbox.url, None)
-        token = issuer.installation_token(
-            workspace_id=ws.id, addon_id="b" * 24, owner_id=owner.id, urls=urls
-        )
         manifest = parse_manifest(build_manifest(Settings()), expected_key="reports-invoices")
-        sandbox.state.add_installation(
-            Installation("b" * 24, ws.id, manifest, owner.id, owner.id, token)
-        )
+        token = sandbox.register_installation(ws, manifest, addon_id="b" * 24).auth_token
         conn.send(Target(sandbox.url, ws.id, token, urls.backend_url, urls.reports_url))
         conn.recv()
 

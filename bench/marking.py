@@ -33,26 +33,11 @@ from addon.settings import Settings
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
 from sandbox import SandboxServer, TokenIssuer, busiest_window
-from sandbox.data import Role, Workspace
 from sandbox.generator import generate_workspace
 from sandbox.manifests import parse_manifest
-from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
 
 REFUSED = "5f00000000000000000000ff"
-
-
-def install(sandbox: SandboxServer, issuer: TokenIssuer, ws: Workspace) -> tuple[str, ApiUrls]:
-    owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
-    urls = ApiUrls.for_sandbox(sandbox.url, None)
-    token = issuer.installation_token(
-        workspace_id=ws.id, addon_id="c" * 24, owner_id=owner.id, urls=urls
-    )
-    manifest = parse_manifest(build_manifest(Settings()), expected_key="reports-invoices")
-    sandbox.state.add_installation(
-        Installation("c" * 24, ws.id, manifest, owner.id, owner.id, token)
-    )
-    return token, urls
 
 
 def observed(sandbox: SandboxServer, ws_id: str) -> tuple[int, int, int]:
@@ -86,7 +71,9 @@ def main() -> int:
             end=date(2025, 12, 31),
             currencies=("EUR",),
         )
-        token, urls = install(sandbox, issuer, ws)
+        manifest = parse_manifest(build_manifest(settings), expected_key=settings.addon_key)
+        token = sandbox.register_installation(ws, manifest).auth_token
+        urls = ApiUrls.for_sandbox(sandbox.url, None)
         transport = Transport(Secret(token), limiter.for_workspace(ws.id))
         client = ClockifyClient(Endpoints(ws.id, urls.backend_url, urls.reports_url), transport)
         ids = [entry.id for entry in ws.entries]

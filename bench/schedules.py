@@ -107,10 +107,8 @@ def serve_sandbox(conn: Connection, workspaces: int) -> None:
     """Child process: the sandbox with `workspaces` generated and installed, until told to stop."""
     from addon.manifest import build_manifest
     from sandbox import SandboxServer, TokenIssuer
-    from sandbox.data import Role
     from sandbox.generator import generate_workspace
     from sandbox.manifests import parse_manifest
-    from sandbox.state import Installation
     from sandbox.tokens import ApiUrls
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
@@ -130,15 +128,10 @@ def serve_sandbox(conn: Connection, workspaces: int) -> None:
                 currencies=("EUR",),
                 time_zone=ZONES[index % len(ZONES)],
             )
-            owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
+            owner = ws.owner
             urls = ApiUrls.for_sandbox(sandbox.url, None)
             addon_id = f"{index:024x}"
-            token = issuer.installation_token(
-                workspace_id=ws.id, addon_id=addon_id, owner_id=owner.id, urls=urls
-            )
-            sandbox.state.add_installation(
-                Installation(addon_id, ws.id, manifest, owner.id, owner.id, token)
-            )
+            token = sandbox.register_installation(ws, manifest, addon_id=addon_id).auth_token
             tenants.append(
                 Tenant(ws.id, addon_id, owner.id, token, urls.backend_url, urls.reports_url)
             )

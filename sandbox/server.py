@@ -19,8 +19,10 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from sandbox.app import create_sandbox_app
-from sandbox.state import SandboxState
-from sandbox.tokens import TokenIssuer
+from sandbox.data import Workspace
+from sandbox.manifests import AddonManifest
+from sandbox.state import Installation, SandboxState
+from sandbox.tokens import ApiUrls, TokenIssuer
 
 __all__ = ["SandboxServer"]
 
@@ -60,6 +62,29 @@ class SandboxServer:
         if self._server is None:
             raise RuntimeError("the sandbox has no URL until start() has bound its port")
         return f"http://{self._host}:{self._server.port}"
+
+    def register_installation(
+        self,
+        workspace: Workspace,
+        manifest: AddonManifest,
+        *,
+        addon_id: str | None = None,
+        now: float | None = None,
+    ) -> Installation:
+        """Record the add-on as installed on `workspace` without calling its INSTALLED lifecycle.
+
+        For callers that play the add-on's side themselves (client tests, benches): they get an
+        installation token signed for this server's URLs, exactly what INSTALLED would carry.
+        """
+        owner = workspace.owner
+        addon_id = addon_id or self.state.new_id("addon")
+        urls = ApiUrls.for_sandbox(self.url, workspace.region, workspace.subdomain)
+        token = self.issuer.installation_token(
+            workspace_id=workspace.id, addon_id=addon_id, owner_id=owner.id, urls=urls, now=now
+        )
+        installation = Installation(addon_id, workspace.id, manifest, owner.id, owner.id, token)
+        self.state.add_installation(installation)
+        return installation
 
     def start(self) -> SandboxServer:
         if self._server is not None:

@@ -20,11 +20,9 @@ import requests
 from addon.clockify.shapes import ExpensePage, parse_detailed_page, parse_expense_page
 from addon.reports.model import TimeEntry
 from sandbox import GUIDE, LIVE, OFFICIAL, SandboxServer, ShapeMode, TokenIssuer
-from sandbox.data import Role, Workspace
+from sandbox.data import Workspace
 from sandbox.generator import generate_workspace
 from sandbox.manifests import parse_manifest
-from sandbox.state import Installation
-from sandbox.tokens import ApiUrls
 from tests.sandbox.conftest import ADDON_KEY, make_manifest
 
 __all__ = ["CURRENCY", "PAGE_SIZE", "PERIOD", "Reports", "open_reports", "shape_name"]
@@ -92,16 +90,8 @@ def open_reports(issuer: TokenIssuer) -> Iterator[Reports]:
             end=date(2025, 3, 31),
             currencies=(CURRENCY,),
         )
-        owner = next(u for u in workspace.users.values() if u.role is Role.OWNER)
-        addon_id = sandbox.state.new_id("addon")
-        urls = ApiUrls.for_sandbox(sandbox.url, workspace.region, workspace.subdomain)
-        token = issuer.installation_token(
-            workspace_id=workspace.id, addon_id=addon_id, owner_id=owner.id, urls=urls
-        )
         manifest = parse_manifest(make_manifest("http://127.0.0.1:9"), expected_key=ADDON_KEY)
-        sandbox.state.add_installation(
-            Installation(addon_id, workspace.id, manifest, owner.id, owner.id, token)
-        )
+        token = sandbox.register_installation(workspace, manifest).auth_token
         client = Reports(sandbox, workspace, token)
         try:
             yield client

@@ -44,7 +44,7 @@ from sandbox.generator import generate_workspace
 from sandbox.limiter import RatePolicy
 from sandbox.manifests import parse_manifest
 from sandbox.recorder import RequestRecord
-from sandbox.state import Installation, SandboxState
+from sandbox.state import SandboxState
 from sandbox.tokens import ApiUrls
 from tests.sandbox.conftest import ADDON_KEY, make_manifest
 
@@ -113,21 +113,12 @@ class Harness:
         return [r for r in records if path_part in r.path and r.monotonic >= self.since]
 
 
-def _install(
-    sandbox: SandboxServer, issuer: TokenIssuer, workspace: Workspace, scopes: list[str] | None
-) -> Site:
-    owner = next(u for u in workspace.users.values() if u.role is Role.OWNER)
-    addon_id = sandbox.state.new_id("addon")
-    urls = ApiUrls.for_sandbox(sandbox.url, workspace.region, workspace.subdomain)
-    token = issuer.installation_token(
-        workspace_id=workspace.id, addon_id=addon_id, owner_id=owner.id, urls=urls
-    )
+def _install(sandbox: SandboxServer, workspace: Workspace, scopes: list[str] | None) -> Site:
     document = make_manifest("http://127.0.0.1:9")
     document["scopes"] = list(SCOPES) if scopes is None else scopes
     manifest = parse_manifest(document, expected_key=ADDON_KEY)
-    sandbox.state.add_installation(
-        Installation(addon_id, workspace.id, manifest, owner.id, owner.id, token)
-    )
+    token = sandbox.register_installation(workspace, manifest).auth_token
+    urls = ApiUrls.for_sandbox(sandbox.url, workspace.region, workspace.subdomain)
     return Site(sandbox, workspace, token, urls)
 
 
@@ -162,15 +153,15 @@ def harness(issuer: TokenIssuer, tmp_path_factory: pytest.TempPathFactory) -> It
                 subdomain="acme" if name == "acme" else None,
                 currencies=("EUR", "USD"),
             )
-            harness.sites[name] = _install(sandbox, issuer, workspace, None)
+            harness.sites[name] = _install(sandbox, workspace, None)
         blind = generate_workspace(
             state, 35, entries=10, expenses=0, start=Q1.start, end=Q1.end, currencies=("EUR",)
         )
-        harness.sites["blind"] = _install(sandbox, issuer, blind, ["WORKSPACE_READ"])
+        harness.sites["blind"] = _install(sandbox, blind, ["WORKSPACE_READ"])
         writes = generate_workspace(
             state, 37, entries=450, expenses=0, start=Q1.start, end=Q1.end, currencies=("EUR",)
         )
-        harness.sites["writes"] = _install(sandbox, issuer, writes, None)
+        harness.sites["writes"] = _install(sandbox, writes, None)
         yield harness
     engine.dispose()
 
