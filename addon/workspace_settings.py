@@ -72,14 +72,18 @@ class WorkspaceDefaults:
         )
         return tuple(Tax(name, percent) for name, percent in chosen if percent)
 
-    def invoice_terms(self, *, zone: str, tax_name: str) -> InvoiceTerms:
-        """The workspace's own invoice terms, as a scheduled invoice draft uses them."""
+    def invoice_terms(self, *, zone: str, fmt: Formatter) -> InvoiceTerms:
+        """The workspace's own invoice terms, worded in `fmt`'s language (taxes, line names)."""
+        words = fmt.line_words()
         return InvoiceTerms(
             grouping=self.grouping,
             time_rounding=self.rounding,
-            taxes=self.taxes(name=tax_name),
+            taxes=self.taxes(name=fmt.label("tax")),
             due_days=self.due_days,
             zone=zone,
+            single_item_label=words.single_item,
+            no_project_label=words.no_project,
+            no_description_label=words.no_description,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def build_content(
     if spec.kind is ReportKind.SUMMARY:
         summary = fetch_summary(client, query, spec.groups, week_start=spec.week_start)
         return _summary_content(summary, spec, fmt, period, subject, intro, stem)
-    terms = defaults.invoice_terms(zone=spec.cadence.zone, tax_name=fmt.label("tax"))
+    terms = defaults.invoice_terms(zone=spec.cadence.zone, fmt=fmt)
     invoices = fetch_invoice_drafts(client, query, terms=terms, issue_date=due)
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
 

@@ -9,6 +9,7 @@ shown to its admins only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -36,21 +37,19 @@ def invoice_key(invoice: Invoice) -> str:
 
 
 def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
-    """The sidebar's choices over the workspace's invoice settings."""
+    """The sidebar's choices over the workspace's invoice settings, in the report's language."""
     options = request.invoice
     discount = options.discount_percent
-    return InvoiceTerms(
+    fmt = Formatter(request.locale)
+    return replace(
+        defaults.invoice_terms(zone=request.zone, fmt=fmt),
         grouping=options.grouping or defaults.grouping,
-        time_rounding=defaults.rounding,
         discount=PercentDiscount(discount) if discount else None,
         taxes=defaults.taxes(
-            options.tax_percent,
-            options.second_tax_percent,
-            name=Formatter(request.locale).label("tax"),
+            options.tax_percent, options.second_tax_percent, name=fmt.label("tax")
         ),
         due_days=defaults.due_days if options.due_days is None else options.due_days,
         notes=options.notes,
-        zone=request.zone,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
@@ -26,10 +27,18 @@ from addon.render.labels import LABELS, LANGUAGES
 from addon.reports.money import Money
 from addon.reports.periods import DateRange, load_zone
 
-__all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "UnknownLanguage"]
+__all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "LineWords", "UnknownLanguage"]
 
 _HUNDREDTH = Decimal("0.01")
 _Day = date  # inside `Formatter` the method `date` shadows the type
+
+
+class LineWords(NamedTuple):
+    """Words the invoice engine puts in line descriptions, in one report language."""
+
+    single_item: str
+    no_project: str
+    no_description: str
 
 
 class UnknownLanguage(ValueError):
@@ -76,6 +85,19 @@ class Formatter:
         """The label `key` in this language, with `{placeholders}` filled from `values`."""
         text = LABELS[self.language][key]
         return text.format(**values) if values else text
+
+    def without(self, dimension: str) -> str:
+        """ "Without project", "Ohne Projekt", "プロジェクトなし": German keeps its capital noun."""
+        word = dimension if self.language == "de" else dimension.lower()
+        return self.label("without", dimension=word)
+
+    def line_words(self) -> LineWords:
+        """The words invoice lines are built with: `InvoiceTerms`' `*_label` fields."""
+        return LineWords(
+            single_item=self.label("professional_services"),
+            no_project=self.without(self.label("project")),
+            no_description=self.label("no_description"),
+        )
 
     def money(self, amount: Money) -> str:
         """`1.234,50 €` (de), `€1,234.50` (en), with the currency's own decimal places."""

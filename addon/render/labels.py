@@ -22,6 +22,8 @@ __all__ = ["LABELS", "LANGUAGES"]
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "professional_services": "Professional services",
+        "no_description": "(no description)",
         "summary_report": "Summary report",
         "detailed_report": "Detailed report",
         "invoice": "Invoice",
@@ -77,6 +79,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "XLSX export for all of them.",
     },
     "de": {
+        "professional_services": "Dienstleistungen",
+        "no_description": "(ohne Beschreibung)",
         "summary_report": "Zusammenfassender Bericht",
         "detailed_report": "Detaillierter Bericht",
         "invoice": "Rechnung",
@@ -132,6 +136,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "enthält der CSV- oder XLSX-Export.",
     },
     "fr": {
+        "professional_services": "Prestations de services",
+        "no_description": "(sans description)",
         "summary_report": "Rapport récapitulatif",
         "detailed_report": "Rapport détaillé",
         "invoice": "Facture",
@@ -187,6 +193,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "l\u2019export CSV ou XLSX pour les obtenir toutes.",
     },
     "es": {
+        "professional_services": "Servicios profesionales",
+        "no_description": "(sin descripción)",
         "summary_report": "Informe resumido",
         "detailed_report": "Informe detallado",
         "invoice": "Factura",
@@ -242,6 +250,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exportación CSV o XLSX para verlos todos.",
     },
     "it": {
+        "professional_services": "Servizi professionali",
+        "no_description": "(senza descrizione)",
         "summary_report": "Report riepilogativo",
         "detailed_report": "Report dettagliato",
         "invoice": "Fattura",
@@ -297,6 +307,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "l\u2019esportazione CSV o XLSX per vederle tutte.",
     },
     "nl": {
+        "professional_services": "Professionele diensten",
+        "no_description": "(geen omschrijving)",
         "summary_report": "Samenvattend rapport",
         "detailed_report": "Gedetailleerd rapport",
         "invoice": "Factuur",
@@ -352,6 +364,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "CSV- of XLSX-export voor alle registraties.",
     },
     "pt": {
+        "professional_services": "Serviços profissionais",
+        "no_description": "(sem descrição)",
         "summary_report": "Relatório resumido",
         "detailed_report": "Relatório detalhado",
         "invoice": "Fatura",
@@ -407,6 +421,8 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exportação em CSV ou XLSX para ver todos.",
     },
     "ja": {
+        "professional_services": "業務委託料",
+        "no_description": "(説明なし)",
         "summary_report": "集計レポート",
         "detailed_report": "詳細レポート",
         "invoice": "請求書",

@@ -141,8 +141,7 @@ def group_label(row: SummaryRow, fmt: Formatter) -> str:
     German capitalises nouns, so only other languages lower-case the dimension in the phrase.
     """
     if row.key.id == "":
-        word = dimension_label(row.group, fmt)
-        return fmt.label("without", dimension=word if fmt.language == "de" else word.lower())
+        return fmt.without(dimension_label(row.group, fmt))
     if row.group in (GroupBy.DATE, GroupBy.WEEK):
         return fmt.date(date.fromisoformat(row.key.name))
     if row.group is GroupBy.MONTH:

@@ -30,8 +30,6 @@ __all__ = ["EXACT_SCALE", "PricedEntry", "build_lines"]
 EXACT_SCALE: Final = 100
 """Exact line amounts are integers in 1/100 of a minor unit (hundredths of an hour x rate)."""
 
-_NO_DESCRIPTION: Final = "(no description)"
-
 
 @dataclass(frozen=True, slots=True)
 class PricedEntry:
@@ -85,10 +83,10 @@ def _new_draft(item: PricedEntry, terms: InvoiceTerms, tz: ZoneInfo) -> _Draft:
     if grouping is LineGrouping.SINGLE:
         description, order = terms.single_item_label, ()
     elif grouping is LineGrouping.PROJECT:
-        description = project.name if project else "Without project"
+        description = project.name if project else terms.no_project_label
         order = _ref_order(project)
     elif grouping is LineGrouping.TASK:
-        description = project.name if project else "Without project"
+        description = project.name if project else terms.no_project_label
         if entry.task:
             description = f"{description}: {entry.task.name}"
         order = (*_ref_order(project), *_ref_order(entry.task))
@@ -99,7 +97,7 @@ def _new_draft(item: PricedEntry, terms: InvoiceTerms, tz: ZoneInfo) -> _Draft:
         description, order = day.isoformat(), (day,)
     else:
         day = entry.start.astimezone(tz).date()
-        text = entry.description or _NO_DESCRIPTION
+        text = entry.description or terms.no_description_label
         description = f"{project.name}: {text}" if project else text
         order = (entry.start, entry.id)
     return _Draft(description, day, order, item.rate, item.source)

@@ -150,6 +150,8 @@ def _decode_dataclass(cls: type, data: Any, path: str) -> Any:
     values = {}
     for field in dataclasses.fields(cls):
         if field.name not in data:
+            if field.default is not dataclasses.MISSING:  # added after the snapshot was written
+                continue
             raise InvalidSnapshot(f"{path}.{field.name}: missing")
         values[field.name] = _decode(hints[field.name], data[field.name], f"{path}.{field.name}")
     try:

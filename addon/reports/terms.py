@@ -161,7 +161,8 @@ class InvoiceTerms:
 
     `zone` is the IANA zone whose calendar days name DAY lines and entry dates. `taxes` holds at
     most two taxes; `tax_mode` says whether the second compounds on the first. `time_taxes` and
-    `expense_taxes` choose which taxes time lines and expense lines carry.
+    `expense_taxes` choose which taxes time lines and expense lines carry. The three `*_label`
+    fields are the words lines are built with (the report's language, `Formatter.line_words`).
     """
 
     grouping: LineGrouping = LineGrouping.PROJECT
@@ -177,6 +178,8 @@ class InvoiceTerms:
     notes: str = ""
     zone: str = "UTC"
     single_item_label: str = "Professional services"
+    no_project_label: str = "Without project"
+    no_description_label: str = "(no description)"
 
     def __post_init__(self) -> None:
         if len(self.taxes) > 2:

@@ -219,3 +219,21 @@ def test_invoice_taxes_are_named_in_the_reports_language(
         (names[0], Decimal(19)),
         (names[1], Decimal(7)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en_US", ("Professional services", "Without project", "(no description)")),
+        ("de_DE", ("Dienstleistungen", "Ohne Projekt", "(ohne Beschreibung)")),
+        ("fr_FR", ("Prestations de services", "Sans projet", "(sans description)")),
+    ],
+)
+def test_invoice_lines_are_worded_in_the_reports_language(
+    locale: str, words: tuple[str, str, str]
+) -> None:
+    body = {**BODY, "kind": "invoice", "locale": locale}
+
+    terms = invoice_terms(ReportRequest.from_json(body), workspace_defaults([]))
+
+    assert (terms.single_item_label, terms.no_project_label, terms.no_description_label) == words

@@ -329,6 +329,34 @@ def test_line_grouping_names_lines(grouping: LineGrouping, descriptions: list[st
     assert sorted(i for line in invoice.lines for i in line.entry_ids) == ["a", "b", "c"]
 
 
+@pytest.mark.parametrize(
+    ("grouping", "descriptions"),
+    [
+        (LineGrouping.SINGLE, ["Dienstleistungen"]),
+        (LineGrouping.PROJECT, ["Ohne Projekt", "Website"]),
+        (LineGrouping.ENTRY, ["(ohne Beschreibung)", "Website: Logo"]),
+    ],
+)
+def test_lines_are_named_with_the_terms_words(
+    grouping: LineGrouping, descriptions: list[str]
+) -> None:
+    entries = [
+        make_entry(id="a", project=None, description=""),
+        make_entry(
+            id="b", project=WEBSITE, description="Logo", start=MAY_1_9AM + timedelta(hours=2)
+        ),
+    ]
+    german = {
+        "single_item_label": "Dienstleistungen",
+        "no_project_label": "Ohne Projekt",
+        "no_description_label": "(ohne Beschreibung)",
+    }
+
+    invoice = invoice_for(entries, grouping=grouping, **german)
+
+    assert sorted(line.description for line in invoice.lines) == sorted(descriptions)
+
+
 def test_expenses_follow_time_lines_as_their_own_lines() -> None:
     invoice = invoice_for(
         [make_entry(rate=usd("10.00"))], [make_expense(amount=usd("12.34"), notes="Train")]

@@ -124,6 +124,20 @@ def test_damaged_snapshot_names_the_bad_field(damage: Any, path: str) -> None:
     assert path in str(raised.value)
 
 
+def test_a_snapshot_older_than_a_defaulted_field_reads_it_as_its_default() -> None:
+    """Invoices issued before the terms learned their line words still load, unchanged."""
+    invoice = _invoice(*CASES["USD, compound taxes, percent discount"])
+    data = json.loads(json.dumps(invoice_to_json(invoice)))
+    for name in ("no_project_label", "no_description_label"):
+        del data["terms"][name]
+
+    loaded = invoice_from_json(data)
+
+    assert loaded.terms.no_project_label == "Without project"
+    assert loaded.terms.no_description_label == "(no description)"
+    assert loaded.lines == invoice.lines and loaded.total == invoice.total
+
+
 def test_a_summary_round_trips_through_json_with_every_grouping() -> None:
     rate = Money.from_major(Decimal("95.5"), "EUR")
     entries = [make_entry(id=f"e{i}", seconds=600 + 613 * i, rate=rate) for i in range(9)]
