@@ -103,7 +103,7 @@ def _invoice_content(
     stem: str,
 ) -> Content:
     lines = [
-        f"{inv.number}  {inv.bill_to.name}  {fmt.money(inv.total)}  (draft, not issued)"
+        f"{inv.number}  {inv.bill_to.name}  {fmt.money(inv.total)}  {fmt.label('draft_not_issued')}"
         for inv in invoices
     ]
     if len(invoices) == 1:

@@ -22,6 +22,7 @@ __all__ = ["LABELS", "LANGUAGES"]
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "en": {
+        "draft_not_issued": "(draft, not issued)",
         "professional_services": "Professional services",
         "no_description": "(no description)",
         "summary_report": "Summary report",
@@ -79,6 +80,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "XLSX export for all of them.",
     },
     "de": {
+        "draft_not_issued": "(Entwurf, nicht ausgestellt)",
         "professional_services": "Dienstleistungen",
         "no_description": "(ohne Beschreibung)",
         "summary_report": "Zusammenfassender Bericht",
@@ -136,6 +138,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "enthält der CSV- oder XLSX-Export.",
     },
     "fr": {
+        "draft_not_issued": "(brouillon, non émise)",
         "professional_services": "Prestations de services",
         "no_description": "(sans description)",
         "summary_report": "Rapport récapitulatif",
@@ -193,6 +196,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "l\u2019export CSV ou XLSX pour les obtenir toutes.",
     },
     "es": {
+        "draft_not_issued": "(borrador, no emitida)",
         "professional_services": "Servicios profesionales",
         "no_description": "(sin descripción)",
         "summary_report": "Informe resumido",
@@ -250,6 +254,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exportación CSV o XLSX para verlos todos.",
     },
     "it": {
+        "draft_not_issued": "(bozza, non emessa)",
         "professional_services": "Servizi professionali",
         "no_description": "(senza descrizione)",
         "summary_report": "Report riepilogativo",
@@ -307,6 +312,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "l\u2019esportazione CSV o XLSX per vederle tutte.",
     },
     "nl": {
+        "draft_not_issued": "(concept, niet definitief)",
         "professional_services": "Professionele diensten",
         "no_description": "(geen omschrijving)",
         "summary_report": "Samenvattend rapport",
@@ -364,6 +370,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "CSV- of XLSX-export voor alle registraties.",
     },
     "pt": {
+        "draft_not_issued": "(rascunho, não emitida)",
         "professional_services": "Serviços profissionais",
         "no_description": "(sem descrição)",
         "summary_report": "Relatório resumido",
@@ -421,6 +428,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "exportação em CSV ou XLSX para ver todos.",
     },
     "ja": {
+        "draft_not_issued": "(下書き・未発行)",
         "professional_services": "業務委託料",
         "no_description": "(説明なし)",
         "summary_report": "集計レポート",

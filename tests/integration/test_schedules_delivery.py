@@ -365,6 +365,8 @@ def test_an_emailed_invoice_draft_follows_the_workspaces_invoice_settings(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
     assert "Steuer (19" in text, text[:2000]
     assert "15.02.2025" in text  # issued on the send date, 1 February, due 14 days later
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None and "(Entwurf, nicht ausgestellt)" in plain.get_content()
 
 
 def test_an_empty_period_is_skipped_when_asked_and_sent_when_not(
