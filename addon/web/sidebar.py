@@ -26,12 +26,18 @@ __all__ = ["bp", "is_admin_role"]
 
 bp = Blueprint("sidebar", __name__)
 
-LANGUAGES: Final = frozenset({"en", "de", "fr"})
-"""Languages the page's own labels are written in; any other shows English."""
+LANGUAGES: Final = frozenset({"en", "de", "fr", "es", "it", "nl", "pt", "ja"})
+"""Languages the page's own labels are written in; any other shows English.
+
+Each needs a table in `static/sidebar/i18n.js` (the page), in `templates/error.html` (the
+refusal) and in the inactive notice of `templates/sidebar.html`, as none of them can fall back
+mid-sentence; tests/unit/test_sidebar_labels.py checks the four agree. Only the language part
+of the token's code counts: `pt_BR` and `pt` both read the Portuguese words.
+"""
 
 
 def _language(claims: ClockifyClaims) -> str:
-    """`<html lang>` from the token's `language` (`EN`, `DE`, `FR`, `pt_BR`, ...)."""
+    """`<html lang>` from the token's `language` (`EN`, `DE`, `FR`, `pt_BR`, `ja`, ...)."""
     code = (claims.language or "en").replace("-", "_").split("_")[0].lower()
     return code if code in LANGUAGES else "en"
 

@@ -84,15 +84,26 @@ def test_a_regular_member_sees_a_refusal_page_instead_of_the_sidebar(
     sidebar.screenshot(screenshots / "refusal.png")
 
 
-def test_the_refusal_speaks_the_members_language(live: LiveStack, browser: Any) -> None:
+@pytest.mark.parametrize(
+    ("language", "lang", "heading", "code"),
+    [
+        ("DE", "de", "Nur Inhaber und Admins", "Fehler 403"),
+        ("pt_BR", "pt", "Somente proprietários e administradores", "Erro 403"),
+    ],
+)
+def test_the_refusal_speaks_the_members_language(
+    live: LiveStack, browser: Any, language: str, lang: str, heading: str, code: str
+) -> None:
     addon_id = live.install()
-    token = user_token(live, addon_id, user_id=_member(live, Role.USER), role="USER", language="DE")
+    member = _member(live, Role.USER)
+    token = user_token(live, addon_id, user_id=member, role="USER", language=language)
 
     frame = open_sidebar(browser, live, addon_id, token=token, ready=False).frame
 
-    heading = frame.get_by_role("heading", level=1)
-    assert heading.inner_text(timeout=10_000).startswith("Nur Inhaber und Admins")
-    assert frame.locator("html").get_attribute("lang") == "de"
+    title = frame.get_by_role("heading", level=1)
+    assert title.inner_text(timeout=10_000).startswith(heading)
+    assert frame.locator("html").get_attribute("lang") == lang
+    assert frame.locator(".refusal-details").inner_text() == code
 
 
 def test_dark_theme_and_german_come_from_the_clockify_token(
@@ -116,6 +127,46 @@ def test_dark_theme_and_german_come_from_the_clockify_token(
     sidebar.run_report()
     assert frame.locator("#report-progress").inner_text().startswith("Bericht fertig")
     sidebar.screenshot(screenshots / "dark-theme.png", frame.locator("body"))
+
+
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize(
+    ("language", "lang", "tabs", "run", "zone"),
+    [
+        ("ja", "ja", ["レポート", "請求書", "スケジュール"], "レポートを作成", "タイムゾーン"),
+        ("ES", "es", ["INFORME", "FACTURAS", "PROGRAMACIONES"], "Ejecutar informe", "Zona horaria"),
+    ],
+)
+def test_japanese_and_spanish_come_from_the_clockify_token_and_fit_the_iframe(
+    live: LiveStack,
+    browser: Any,
+    screenshots: Path,
+    language: str,
+    lang: str,
+    tabs: list[str],
+    run: str,
+    zone: str,
+) -> None:
+    addon_id = live.install()
+    token = user_token(live, addon_id, language=language)
+
+    # 860 px leaves the iframe about 600 px, as in test_the_page_fits_a_600_pixel_wide_iframe.
+    viewport = {"width": 860, "height": 900}
+    sidebar = open_sidebar(browser, live, addon_id, token=token, viewport=viewport)
+
+    frame = sidebar.frame
+    assert frame.locator("html").get_attribute("lang") == lang
+    assert frame.get_by_role("tab").all_inner_texts() == tabs
+    assert frame.get_by_role("button", name=run).is_visible()
+    assert frame.get_by_label(zone).first.is_visible()
+    assert frame.locator("body").evaluate(SIDEWAYS) <= 0
+    sidebar.screenshot(screenshots / f"report-{lang}.png")
+    frame.locator("#tab-schedules").click()
+    frame.locator("#schedule-new").click()
+    assert frame.locator("body").evaluate(SIDEWAYS) <= 0
+    sidebar.screenshot(screenshots / f"schedule-{lang}.png", frame.locator("#schedule-form"))
 
 
 def test_the_page_fits_a_600_pixel_wide_iframe(live: LiveStack, browser: Any) -> None:
