@@ -4,9 +4,10 @@ Without it, the next invoice run (which prices only entries Clockify reports as 
 would bill the same hours again. Marking runs after the issuing transaction committed: a number,
 once given, stays (numbers are gap-free, and Clockify being unreachable must not undo an invoice
 the admin has seen). The ids come from the invoice's snapshot, so what is marked is exactly what
-was billed. PENDING is stored before the first call, so a process that dies half-way leaves a
-visible "not finished" rather than a silent gap; and since setting the flag is idempotent, every
-state but MARKED can simply be marked again.
+was billed. PENDING is stored before the first call and stays when Clockify is unavailable, so
+a process that dies half-way or an outage leaves a visible "not finished" that every scheduler
+tick retries after `RETRY_AFTER` (`retry_stale_markings`); and since setting the flag is
+idempotent, every state but MARKED can also simply be marked again by hand.
 
 Expenses on an invoice are not marked: Clockify documents no endpoint for it (unconfirmed). Their
 count is reported so the admin knows to mark them in Clockify.
@@ -16,9 +17,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from addon.clockify.client import MarkResult
+from addon.clockify.errors import ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
 from addon.connections import clockify_for
 from addon.errors import AddonError
@@ -28,13 +30,23 @@ from addon.runtime import Runtime
 from addon.store import invoices as store
 from addon.store.models import IssuedInvoice, MarkingState
 
-__all__ = ["MARK_RETRY", "Marking", "mark_in_clockify", "marking_of", "not_marked"]
+__all__ = [
+    "MARK_RETRY",
+    "RETRY_AFTER",
+    "Marking",
+    "mark_in_clockify",
+    "marking_of",
+    "not_marked",
+    "retry_stale_markings",
+]
 
 log = logging.getLogger(__name__)
 
 # Marking runs inside a web request: wait out a short Clockify hiccup, not a long outage (the
 # admin can mark again from the list).
 MARK_RETRY = RetryPolicy(deadline=15.0)
+RETRY_AFTER = timedelta(minutes=5)
+"""How long a PENDING marking waits before a scheduler tries it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +110,50 @@ def mark_in_clockify(
         row = store.find_issued_invoice(session, workspace_id, number)
         if row is None:
             return None
-        entries, _ = _ids(invoice_from_json(row.snapshot))
         store.record_marking(row, MarkingState.PENDING, error=None, at=runtime.now())
+    return _attempt(runtime, workspace_id, number, retry)
+
+
+def retry_stale_markings(
+    runtime: Runtime,
+    *,
+    now: datetime,
+    after: timedelta = RETRY_AFTER,
+    limit: int = 20,
+    retry: RetryPolicy = MARK_RETRY,
+) -> list[str]:
+    """Try again the PENDING markings last attempted more than `after` ago; their numbers.
+
+    Run by every scheduler tick. A marking stays PENDING when its process died or Clockify was
+    unavailable, and its entries would be billed again by the next invoice run, so nobody has
+    to notice and press the button. Several schedulers may run: each attempt is claimed first
+    (`store.claim_marking`), so one process makes it.
+    """
+    with runtime.sessions() as session:
+        stale = store.stale_markings(session, before=now - after, limit=limit)
+    done = []
+    for workspace_id, number, seen in stale:
+        with runtime.sessions.begin() as session:
+            if not store.claim_marking(session, workspace_id, number, seen=seen, now=now):
+                continue
+        _attempt(runtime, workspace_id, number, retry)
+        done.append(number)
+    return done
+
+
+def _attempt(
+    runtime: Runtime, workspace_id: str, number: str, retry: RetryPolicy
+) -> Marking | None:
+    """One marking attempt of an invoice already recorded PENDING; stores and returns the outcome.
+
+    Clockify being unavailable leaves it PENDING (the scheduler tries again after `RETRY_AFTER`);
+    a refusal, a revoked installation or refused entries make it FAILED.
+    """
+    with runtime.sessions() as session:
+        row = store.find_issued_invoice(session, workspace_id, number)
+        if row is None:
+            return None
+        entries, _ = _ids(invoice_from_json(row.snapshot))
     state, error = MarkingState.MARKED, None
     if entries:
         try:
@@ -107,11 +161,13 @@ def mark_in_clockify(
                 result = client.mark_invoiced(entries)
             if result.refused:
                 state, error = MarkingState.FAILED, _partly(result)
-        except AddonError as exc:  # Clockify's outages and refusals, or a revoked install
+        except ClockifyUnavailable as exc:
+            state, error = MarkingState.PENDING, f"{exc} It is tried again automatically."
+        except AddonError as exc:  # Clockify's refusals, or an inactive or revoked install
             state, error = MarkingState.FAILED, str(exc)
         if error is not None:
             log.warning(
-                "marking invoiced failed",
+                "marking invoiced not done",
                 extra={"workspace_id": workspace_id, "number": number, "reason": error},
             )
     with runtime.sessions.begin() as session:

@@ -1,4 +1,5 @@
-"""APScheduler 3 as a clock only: every `scheduler_tick_seconds` it calls `runner.tick`.
+"""APScheduler 3 as a clock only: every `scheduler_tick_seconds` it calls `runner.tick` (and
+retries invoice markings left pending, `invoice_marking.retry_stale_markings`).
 
 The job store is in memory and private to this process (APScheduler's rule: job stores are
 never shared); what is due lives in our tables. Any number of scheduler processes may run,
@@ -22,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from addon.delivery.runner import Sender, tick
+from addon.invoice_marking import retry_stale_markings
 from addon.runtime import Runtime
 
 __all__ = ["add_tick_job", "owner_id", "run_forever", "start_in_background"]
@@ -36,6 +38,13 @@ def owner_id() -> str:
 
 def _job(runtime: Runtime, sender: Sender, owner: str) -> Callable[[], None]:
     def run_tick() -> None:
+        try:
+            retried = retry_stale_markings(runtime, now=runtime.now())
+        except Exception:  # the scheduler job is a process edge: log and tick again later
+            log.exception("retrying invoice markings failed")
+        else:
+            if retried:
+                log.info("invoice markings retried", extra={"invoices": retried})
         try:
             report = tick(runtime, now=runtime.now(), owner=owner, sender=sender)
         except Exception:  # the scheduler job is a process edge: log and tick again later

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from addon.store.models import InvoiceSequence, IssuedInvoice, MarkingState
 
 __all__ = [
+    "claim_marking",
     "find_issued_invoice",
     "list_issued_invoices",
     "lock_sequence",
     "record_marking",
     "save_issued_invoice",
     "set_sequence",
+    "stale_markings",
 ]
 
 
@@ -86,10 +88,50 @@ def save_issued_invoice(
 def record_marking(
     row: IssuedInvoice, state: MarkingState, *, error: str | None, at: datetime
 ) -> None:
-    """Write how marking in Clockify went; `at` is kept only when it succeeded."""
+    """Write how marking in Clockify went (`at`: this attempt; also `marked_at` on success)."""
     row.clockify_state = state.value
     row.clockify_error = None if error is None else error[:500]
     row.clockify_marked_at = at if state is MarkingState.MARKED else None
+    row.clockify_attempted_at = at
+
+
+def stale_markings(
+    session: Session, *, before: datetime, limit: int
+) -> list[tuple[str, str, datetime | None]]:
+    """(workspace, number, attempted at) of PENDING markings last attempted before `before`."""
+    rows = session.execute(
+        select(
+            IssuedInvoice.workspace_id, IssuedInvoice.number, IssuedInvoice.clockify_attempted_at
+        )
+        .where(IssuedInvoice.clockify_state == MarkingState.PENDING.value)
+        .where(
+            (IssuedInvoice.clockify_attempted_at.is_(None))
+            | (IssuedInvoice.clockify_attempted_at < before)
+        )
+        .order_by(IssuedInvoice.clockify_attempted_at, IssuedInvoice.id)
+        .limit(limit)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def claim_marking(
+    session: Session, workspace_id: str, number: str, *, seen: datetime | None, now: datetime
+) -> bool:
+    """Take the next attempt of a PENDING marking, if no other process took it since `seen`.
+
+    A compare-and-set on the attempt time: of several schedulers that saw the same stale row,
+    exactly one updates it.
+    """
+    attempted = IssuedInvoice.clockify_attempted_at
+    result = session.execute(
+        update(IssuedInvoice)
+        .where(IssuedInvoice.workspace_id == workspace_id)
+        .where(IssuedInvoice.number == number)
+        .where(IssuedInvoice.clockify_state == MarkingState.PENDING.value)
+        .where(attempted.is_(None) if seen is None else attempted == seen)
+        .values(clockify_attempted_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def find_issued_invoice(session: Session, workspace_id: str, number: str) -> IssuedInvoice | None:

@@ -158,9 +158,9 @@ class MarkingState(StrEnum):
     """Whether an issued invoice's time entries are marked invoiced in Clockify.
 
     OFF: the admin chose not to (or the invoice predates marking); PENDING: issued, marking not
-    finished (still running, or its process died); MARKED: Clockify took every batch; FAILED:
-    Clockify refused or stayed away, with the reason in `clockify_error`. Marking is idempotent,
-    so every state but MARKED can simply be marked again.
+    finished (still running, its process died, or Clockify was unavailable: the scheduler tries
+    again); MARKED: Clockify took every batch; FAILED: Clockify refused, with the reason in
+    `clockify_error`. Marking is idempotent, so every state but MARKED can be marked again.
     """
 
     OFF = "off"
@@ -193,6 +193,7 @@ class IssuedInvoice(Base):
     )
     clockify_error: Mapped[str | None] = mapped_column(String(500))
     clockify_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clockify_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Schedule(Base):

@@ -24,10 +24,14 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("clockify_error", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("clockify_marked_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(
+            sa.Column("clockify_attempted_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("issued_invoice") as batch:
+        batch.drop_column("clockify_attempted_at")
         batch.drop_column("clockify_marked_at")
         batch.drop_column("clockify_error")
         batch.drop_column("clockify_state")

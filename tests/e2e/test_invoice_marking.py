@@ -7,12 +7,14 @@ changes the entries, and the sandbox's own state and reports are the oracle.
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import requests
 
+from addon.invoice_marking import RETRY_AFTER, retry_stale_markings
 from addon.settings import Secret, Settings
 from addon.web.session import SessionClaims, SessionSigner
 from sandbox.faults import Fault, FaultKind
@@ -121,7 +123,7 @@ def test_a_workspace_that_turns_the_setting_off_issues_without_marking(lite: Sta
 @pytest.mark.parametrize(
     ("fault", "state"),
     [
-        (Fault(FaultKind.ERROR, status=503, count=100, path=_MARK_PATH), "failed"),
+        (Fault(FaultKind.ERROR, status=503, count=100, path=_MARK_PATH), "pending"),
         (Fault(FaultKind.ERROR, status=429, count=1, path=_MARK_PATH), "marked"),
         (Fault(FaultKind.DROP, count=1, path=_MARK_PATH), "marked"),
     ],
@@ -142,13 +144,42 @@ def test_clockify_trouble_never_costs_the_number(lite: Stack, fault: Fault, stat
         assert len(_invoiced(lite) - before) == marking["entries"]
         return
     assert "Clockify did not answer" in marking["error"] and "503" in marking["error"]
+    assert "tried again automatically" in marking["error"]
     assert _invoiced(lite) == before
     listed = api("GET", "/invoices").json()["invoices"]
-    assert [(i["number"], i["clockify"]["state"]) for i in listed] == [(number, "failed")]
+    assert [(i["number"], i["clockify"]["state"]) for i in listed] == [(number, "pending")]
     lite.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
     retried = api("POST", f"/invoices/{number}/mark").json()["clockify"]
     assert retried["state"] == "marked" and retried["error"] is None
     assert len(_invoiced(lite) - before) == retried["entries"]
+
+
+def test_schedulers_retry_a_pending_marking_once_it_is_stale_and_only_one_makes_it(
+    stack: Stack,
+) -> None:
+    """After an outage (or a process that died before marking), the next scheduler ticks mark
+    the invoice's time without anyone pressing the button; of several, one sends."""
+    api = stack.session_for()
+    runtime = stack.addon.app.extensions["addon"]
+    job, drafts = _drafts(api)
+    before = _invoiced(stack)
+    outage = Fault(FaultKind.ERROR, status=503, count=100, path=_MARK_PATH)
+    stack.sandbox.state.faults.inject(SEED_WORKSPACE_ID, outage)
+    number = api("POST", "/invoices", {"job": job, "invoice": drafts[0]["key"]}).json()["number"]
+    stack.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
+    stack.sandbox.state.recorder.reset()
+
+    assert retry_stale_markings(runtime, now=runtime.now()) == []  # not stale yet
+    later = runtime.now() + RETRY_AFTER + timedelta(seconds=1)
+    with ThreadPoolExecutor(4) as pool:
+        rounds = list(pool.map(lambda _: retry_stale_markings(runtime, now=later), range(4)))
+
+    assert sorted(n for found in rounds for n in found) == [number]
+    assert _marks(stack) == [200]  # one scheduler sent the batch
+    listed = api("GET", "/invoices").json()["invoices"][0]["clockify"]
+    assert listed["state"] == "marked" and listed["error"] is None
+    assert len(_invoiced(stack) - before) == listed["entries"]
+    assert retry_stale_markings(runtime, now=later + RETRY_AFTER * 2) == []  # marked stays
 
 
 def test_an_entry_deleted_in_clockify_meanwhile_leaves_the_rest_marked(lite: Stack) -> None:

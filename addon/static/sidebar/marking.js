@@ -20,7 +20,8 @@ export function markingSentence(marking) {
   const parts = {
     marked: [marking.entries > 0 ? t("marked_n", { n: count(marking.entries) }) : "", expensesNote(marking)],
     off: [t("not_marked_off")],
-    pending: [t("not_marked_pending")],
+    // Pending with a reason: Clockify was unavailable, and the scheduler tries again by itself.
+    pending: [marking.error ? t("not_marked_because", { message: marking.error }) : t("not_marked_pending")],
     failed: [t("not_marked_because", { message: marking.error || "" })],
   }[marking.state] || [];
   return parts.filter(Boolean).join(" · ");
@@ -34,6 +35,8 @@ export function markingCell(marking) {
   }
   if (marking.state === "failed" && marking.error) {
     lines.push(el("span", { class: "row-sub error-text" }, marking.error));
+  } else if (marking.state === "pending" && marking.error) {
+    lines.push(el("span", { class: "row-sub muted" }, marking.error));
   }
   const note = expensesNote(marking);
   if (note) {
