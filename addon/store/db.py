@@ -11,13 +11,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import CursorResult, DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "SessionFactory", "UTCDateTime", "create_db_engine", "make_session_factory"]
+__all__ = [
+    "Base",
+    "SessionFactory",
+    "UTCDateTime",
+    "create_db_engine",
+    "dialect_insert",
+    "make_session_factory",
+    "rowcount",
+]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,3 +95,13 @@ def ping(engine: Engine) -> None:
     """Run `SELECT 1`; raises the driver's error when the database is unreachable."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's `insert` (PostgreSQL or SQLite): both have `on_conflict_do_nothing`."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE matched: what a compare-and-set claim reads (0 if unknown)."""
+    return result.rowcount if isinstance(result, CursorResult) else 0

@@ -12,10 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from addon.store.db import dialect_insert, rowcount
 from addon.store.models import InvoiceSequence, IssuedInvoice, MarkingState
 
 __all__ = [
@@ -32,10 +31,8 @@ __all__ = [
 
 def lock_sequence(session: Session, workspace_id: str, scope_key: str) -> int | None:
     """Lock the counter row (creating it when new) and return its last value, None if unused."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(InvoiceSequence)
+        dialect_insert(session)(InvoiceSequence)
         .values(workspace_id=workspace_id, scope_key=scope_key, last_value=0)
         .on_conflict_do_nothing(index_elements=["workspace_id", "scope_key"])
     )
@@ -131,7 +128,7 @@ def claim_marking(
         .where(attempted.is_(None) if seen is None else attempted == seen)
         .values(clockify_attempted_at=now)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return rowcount(result) == 1
 
 
 def find_issued_invoice(session: Session, workspace_id: str, number: str) -> IssuedInvoice | None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
+from addon.store.db import rowcount
 from addon.store.models import ReportJob
 
 __all__ = [
@@ -172,4 +173,4 @@ def purge_old_jobs(session: Session, *, workspace_id: str, before: datetime) -> 
         .where(ReportJob.workspace_id == workspace_id)
         .where(ReportJob.created_at < before)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rowcount(result)

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from addon.store.db import dialect_insert, rowcount
 from addon.store.models import (
     DeliveryRun,
     DeliveryState,
@@ -145,7 +144,7 @@ def delete_schedule(session: Session, workspace_id: str, schedule_id: int) -> bo
         .where(Schedule.id == schedule_id)
     )
     session.expire_all()
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 def get_schedule(session: Session, workspace_id: str, schedule_id: int) -> Schedule | None:
@@ -179,15 +178,6 @@ def due_schedules(session: Session) -> Sequence[Schedule]:
     ).all()
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return pg_insert if dialect == "postgresql" else sqlite_insert
-
-
-def _rowcount(result: object) -> int:
-    return result.rowcount if isinstance(result, CursorResult) else 0
-
-
 def _insert_run(
     session: Session,
     schedule: Schedule,
@@ -201,7 +191,7 @@ def _insert_run(
     SQLite and PostgreSQL alike, with no lock held between processes.
     """
     statement = (
-        _insert(session)(DeliveryRun)
+        dialect_insert(session)(DeliveryRun)
         .values(
             workspace_id=schedule.workspace_id,
             schedule_id=schedule.id,
@@ -298,7 +288,7 @@ def take_over_expired(
         )
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(result) != 1:
+    if rowcount(result) != 1:
         return None
     run = session.get(DeliveryRun, run_id, populate_existing=True)
     return run
@@ -331,7 +321,7 @@ def finish_run(
         )
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 def note_attempt(session: Session, run_id: int, owner: str, error: str) -> None:
@@ -374,4 +364,4 @@ def reset_for_resend(session: Session, workspace_id: str, run_id: int, now: date
         )
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
