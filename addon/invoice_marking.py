@@ -42,8 +42,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Marking runs inside a web request: wait out a short Clockify hiccup, not a long outage (the
-# admin can mark again from the list).
+# Issuing marks inside the web request: wait out a short Clockify hiccup, not a long outage (the
+# marking stays PENDING and the scheduler tries again).
 MARK_RETRY = RetryPolicy(deadline=15.0)
 RETRY_AFTER = timedelta(minutes=5)
 """How long a PENDING marking waits before a scheduler tries it again."""

@@ -22,13 +22,24 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from addon.clockify.retry import RetryPolicy
 from addon.delivery.runner import Sender, tick
 from addon.invoice_marking import retry_stale_markings
 from addon.runtime import Runtime
 
-__all__ = ["add_tick_job", "owner_id", "run_forever", "start_in_background"]
+__all__ = [
+    "SWEEP_RETRY",
+    "add_tick_job",
+    "owner_id",
+    "run_forever",
+    "run_once",
+    "start_in_background",
+]
 
 log = logging.getLogger(__name__)
+
+SWEEP_RETRY = RetryPolicy(deadline=5.0)
+"""Per marking in the sweep: a stale one is tried again in `RETRY_AFTER` anyway."""
 
 
 def owner_id() -> str:
@@ -36,20 +47,18 @@ def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
-def _job(runtime: Runtime, sender: Sender, owner: str) -> Callable[[], None]:
-    def run_tick() -> None:
-        try:
-            retried = retry_stale_markings(runtime, now=runtime.now())
-        except Exception:  # the scheduler job is a process edge: log and tick again later
-            log.exception("retrying invoice markings failed")
-        else:
-            if retried:
-                log.info("invoice markings retried", extra={"invoices": retried})
-        try:
-            report = tick(runtime, now=runtime.now(), owner=owner, sender=sender)
-        except Exception:  # the scheduler job is a process edge: log and tick again later
-            log.exception("scheduler tick failed")
-            return
+def run_once(runtime: Runtime, sender: Sender, owner: str) -> None:
+    """One tick: due emails first, then invoice markings left pending.
+
+    In that order, and the sweep with a short retry deadline, because a Clockify outage is
+    exactly when markings pile up: it must not hold the emails back. Each half is a process
+    edge: a failure is logged and the next tick tries again.
+    """
+    try:
+        report = tick(runtime, now=runtime.now(), owner=owner, sender=sender)
+    except Exception:
+        log.exception("scheduler tick failed")
+    else:
         if report.sent or report.failed or report.skipped or report.retrying:
             log.info(
                 "scheduler tick",
@@ -60,8 +69,17 @@ def _job(runtime: Runtime, sender: Sender, owner: str) -> Callable[[], None]:
                     "retrying": len(report.retrying),
                 },
             )
+    try:
+        retried = retry_stale_markings(runtime, now=runtime.now(), retry=SWEEP_RETRY)
+    except Exception:
+        log.exception("retrying invoice markings failed")
+    else:
+        if retried:
+            log.info("invoice markings retried", extra={"invoices": retried})
 
-    return run_tick
+
+def _job(runtime: Runtime, sender: Sender, owner: str) -> Callable[[], None]:
+    return lambda: run_once(runtime, sender, owner)
 
 
 def add_tick_job(scheduler: BaseScheduler, runtime: Runtime, sender: Sender, owner: str) -> None:

@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 import requests
 
+from addon.delivery.scheduler import run_once
 from addon.invoice_marking import RETRY_AFTER, retry_stale_markings
+from addon.mail.smtp import SmtpSender
 from addon.settings import Secret, Settings
+from addon.store import invoices as invoice_store
+from addon.store.models import MarkingState
 from addon.web.session import SessionClaims, SessionSigner
 from sandbox.faults import Fault, FaultKind
 from sandbox.state import SEED_WORKSPACE_ID
@@ -180,6 +184,28 @@ def test_schedulers_retry_a_pending_marking_once_it_is_stale_and_only_one_makes_
     assert listed["state"] == "marked" and listed["error"] is None
     assert len(_invoiced(stack) - before) == listed["entries"]
     assert retry_stale_markings(runtime, now=later + RETRY_AFTER * 2) == []  # marked stays
+
+
+def test_the_scheduler_tick_marks_what_a_dead_process_left_pending(lite: Stack) -> None:
+    api = lite.session_for()
+    runtime = lite.addon.app.extensions["addon"]
+    job, drafts = _drafts(api)
+    before = _invoiced(lite)
+    issued = api(
+        "POST", "/invoices", {"job": job, "invoice": drafts[0]["key"], "mark_invoiced": False}
+    )
+    number = issued.json()["number"]
+    with runtime.sessions.begin() as session:  # what a process killed right after issuing leaves
+        row = invoice_store.find_issued_invoice(session, SEED_WORKSPACE_ID, number)
+        assert row is not None
+        row.clockify_state = MarkingState.PENDING.value
+        row.clockify_attempted_at = runtime.now() - RETRY_AFTER - timedelta(seconds=1)
+
+    run_once(runtime, SmtpSender.from_settings(runtime.settings), owner="test")
+
+    marking = api("GET", "/invoices").json()["invoices"][0]["clockify"]
+    assert marking["state"] == "marked", marking
+    assert len(_invoiced(lite) - before) == marking["entries"] > 0
 
 
 def test_an_entry_deleted_in_clockify_meanwhile_leaves_the_rest_marked(lite: Stack) -> None:
