@@ -540,19 +540,22 @@ def test_a_rejected_token_reports_4017_once_and_is_not_retried(
     assert [r.status for r in harness.requests(site)] == [401]
 
 
-class _Redirector:
-    """A real HTTP server that answers every request with a redirect elsewhere."""
+class _Answering:
+    """A real HTTP server that gives every request the same answer (and counts them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer: Callable[[], Response]) -> None:
+        self.requests = 0
+
         @Request.application
         def app(request: Request) -> Response:
-            return Response(status=302, headers={"Location": "http://127.0.0.1:9/stolen"})
+            self.requests += 1
+            return answer()
 
         self.server = make_server("127.0.0.1", 0, app)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.url = f"http://127.0.0.1:{self.server.port}"
 
-    def __enter__(self) -> _Redirector:
+    def __enter__(self) -> _Answering:
         self.thread.start()
         return self
 
@@ -560,9 +563,13 @@ class _Redirector:
         self.server.shutdown()
 
 
+def _redirector() -> _Answering:
+    return _Answering(lambda: Response(status=302, headers={"Location": "http://127.0.0.1:9/x"}))
+
+
 def test_a_redirect_is_never_followed(harness: Harness) -> None:
     site = harness.sites["faulty"]
-    with _Redirector() as redirector:
+    with _redirector() as redirector:
         transport = Transport(Secret(site.token), harness.limiter.for_workspace("redirect"), FAST)
         client = ClockifyClient(
             Endpoints(site.workspace.id, f"{redirector.url}/api", f"{redirector.url}/reports"),
@@ -634,3 +641,27 @@ def test_marking_without_the_write_scope_is_forbidden_naming_it(harness: Harness
 
     assert caught.value.scope == "TIME_ENTRY_WRITE"
     assert _flags(site) == before
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: Response("OK", status=200, mimetype="text/plain"),
+        lambda: Response('{"cut', status=200, mimetype="application/json"),
+        lambda: Response(status=204),
+    ],
+    ids=["text", "broken-json", "no-content"],
+)
+def test_a_write_takes_any_2xx_answer_and_is_sent_once(
+    harness: Harness, answer: Callable[[], Response]
+) -> None:
+    """Clockify's answer to the marking PATCH is undocumented: whatever 2xx body it sends, the
+    write took effect and must not be repeated (a read would retry an unreadable body)."""
+    site = harness.sites["faulty"]
+    with _Answering(answer) as server:
+        transport = Transport(Secret(site.token), harness.limiter.for_workspace("writes"), FAST)
+        endpoints = Endpoints(site.workspace.id, f"{server.url}/api", f"{server.url}/reports")
+        with ClockifyClient(endpoints, transport) as client:
+            result = client.mark_invoiced(["e1", "e2"])
+
+    assert (result.sent, result.refused, server.requests) == (2, (), 1)
