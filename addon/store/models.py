@@ -177,7 +177,11 @@ class IssuedInvoice(Base):
     """
 
     __tablename__ = "issued_invoice"
-    __table_args__ = (UniqueConstraint("workspace_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        # Every scheduler tick looks for stale PENDING markings across all workspaces.
+        Index(None, "clockify_state", "clockify_attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(_ID), index=True)

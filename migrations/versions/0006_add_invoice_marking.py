@@ -27,10 +27,16 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("clockify_attempted_at", sa.DateTime(timezone=True), nullable=True)
         )
+        batch.create_index(
+            batch.f("ix_issued_invoice_clockify_state"),
+            ["clockify_state", "clockify_attempted_at"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("issued_invoice") as batch:
+        batch.drop_index(batch.f("ix_issued_invoice_clockify_state"))
         batch.drop_column("clockify_attempted_at")
         batch.drop_column("clockify_marked_at")
         batch.drop_column("clockify_error")
