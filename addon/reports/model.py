@@ -19,11 +19,14 @@ from addon.reports.periods import DateRange, Weekday
 from addon.reports.terms import InvoiceTerms, Tax, TaxApplication
 
 __all__ = [
+    "ClockifyCheck",
+    "EntryType",
     "Expense",
     "GroupBy",
     "Invoice",
     "LineItem",
     "LineKind",
+    "NonWorkTime",
     "Party",
     "RateSource",
     "Ref",
@@ -43,6 +46,35 @@ class Ref:
 
     id: str
     name: str
+
+
+class EntryType(StrEnum):
+    """What a detailed-report row records (its `type`); a row without one is REGULAR work.
+
+    Live rows carry `type` (real-behaviour.md §3). Breaks, holidays and time off are tracked
+    time, but not work: they are never billed and are not counted as worked hours by default.
+    """
+
+    REGULAR = "REGULAR"
+    BREAK = "BREAK"
+    HOLIDAY = "HOLIDAY"
+    TIME_OFF = "TIME_OFF"
+
+    @property
+    def is_work(self) -> bool:
+        return self is EntryType.REGULAR
+
+
+class NonWorkTime(StrEnum):
+    """How a summary treats BREAK, HOLIDAY and TIME_OFF entries.
+
+    SEPARATE (the default) keeps them out of the worked totals and shows them as their own
+    group; INCLUDE counts them like work; EXCLUDE leaves them out of the report entirely.
+    """
+
+    SEPARATE = "SEPARATE"
+    INCLUDE = "INCLUDE"
+    EXCLUDE = "EXCLUDE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +101,7 @@ class TimeEntry:
     invoiced: bool
     hourly_rate: Money | None = None
     earned: Money | None = None
+    type: EntryType = EntryType.REGULAR
 
     def __post_init__(self) -> None:
         for name, instant in (("start", self.start), ("end", self.end)):
@@ -94,6 +127,24 @@ class Expense:
     billable: bool
     invoiced: bool
     notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClockifyCheck:
+    """What a report was checked against: Clockify's own totals for the same query and period.
+
+    A report is only built once every window's rows add up to these figures (entry count, total
+    and billable seconds, amount per currency; expense count and amounts when expenses were part
+    of it), so printing them says "this is complete", in figures the admin can compare with
+    Clockify's own reports. `expenses` is None when no expense report was fetched.
+    """
+
+    entries: int
+    duration: int
+    billable_duration: int
+    amounts: tuple[Money, ...] = ()
+    expenses: int | None = None
+    expense_amounts: tuple[Money, ...] = ()
 
 
 class GroupBy(StrEnum):
@@ -141,7 +192,8 @@ class Summary:
     Grouped by TAG, an entry with several tags counts under each of them (so tag rows can add up
     to more than the total) and one without tags under "Without tag"; every other dimension puts
     each entry in exactly one row. `zone` and `week_start` say which calendar DATE, WEEK and MONTH
-    keys use.
+    keys use. `non_work` holds BREAK, HOLIDAY and TIME_OFF totals kept out of `totals` and `rows`
+    (`NonWorkTime.SEPARATE`); `check` is what the fetch was checked against in Clockify.
     """
 
     groups: tuple[GroupBy, ...]
@@ -149,6 +201,8 @@ class Summary:
     week_start: Weekday
     totals: Totals
     rows: tuple[SummaryRow, ...]
+    non_work: tuple[tuple[EntryType, Totals], ...] = ()
+    check: ClockifyCheck | None = None
 
 
 class RateSource(StrEnum):
@@ -223,7 +277,9 @@ class Invoice:
     `sum(line amounts) + rounding_adjustment == subtotal` (the adjustment is zero under
     `RoundingRule.PER_LINE`), and `subtotal - discount + sum(tax amounts) == total`.
     `actual_seconds`/`billed_seconds` are the sums over time lines; `period` is the service
-    period to print, when the caller gave one.
+    period to print, when the caller gave one. `non_work_left_out` counts the client's BREAK,
+    HOLIDAY and TIME_OFF entries that were not billed; `check` is what the fetch was checked
+    against (the whole query's figures, shared by every draft of one fetch).
     """
 
     number: str
@@ -243,3 +299,5 @@ class Invoice:
     total: Money
     actual_seconds: int
     billed_seconds: int
+    non_work_left_out: int = 0
+    check: ClockifyCheck | None = None
