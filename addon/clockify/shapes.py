@@ -64,11 +64,17 @@ class DetailedPage:
 
 @dataclass(frozen=True, slots=True)
 class ExpensePage:
-    """Expenses of one expense-report page; `total` is the report's count, when it gave one."""
+    """Expenses of one expense-report page, and the report's totals when it gave them.
+
+    `total` is the report's expense count; `total_amount` its `totalAmount`, as Money only when
+    every expense on the page is in one currency (Clockify adds currencies up into one number,
+    which cannot be held against amounts in several).
+    """
 
     entries: tuple[Expense, ...]
     count: int
     total: int | None
+    total_amount: Money | None = None
 
 
 def parse_detailed_page(raw: object, *, currency_fallback: str) -> DetailedPage:
@@ -93,6 +99,7 @@ def parse_expense_page(raw: object, *, currency_fallback: str) -> ExpensePage:
         for i, item in enumerate(rows)
     )
     total: int | None = None
+    amount: Money | None = None
     totals = body.get("totals")
     if isinstance(totals, list):  # tolerate the time reports' list form
         totals = totals[0] if totals else None
@@ -102,7 +109,11 @@ def parse_expense_page(raw: object, *, currency_fallback: str) -> ExpensePage:
             if counts.get(name) is not None:
                 total = _count(counts[name], f"totals.{name}")
                 break
-    return ExpensePage(entries, len(rows), total)
+        currencies = {expense.amount.currency for expense in entries}
+        if counts.get("totalAmount") is not None and len(currencies) <= 1:
+            currency = currencies.pop() if currencies else currency_fallback
+            amount = _money(counts["totalAmount"], currency, "totals.totalAmount")
+    return ExpensePage(entries, len(rows), total, amount)
 
 
 def parse_iso_duration(text: str, path: str = "duration") -> int:

@@ -12,8 +12,14 @@ Outcomes:
   that is not JSON (a connection cut mid-body) is retried like a dropped connection.
 * 429, 5xx, connection errors and timeouts: retried under the `RetryPolicy` (backoff with full
   jitter, `Retry-After` honoured, one total deadline), then `ClockifyUnavailable`.
-* 3xx and other 4xx: never retried; each becomes its typed error. 401 code 4017 also calls
-  `on_token_rejected`, which marks the installation as needing a reinstall.
+* 3xx and other 4xx: never retried; each becomes its typed error. Only 401 code 4017 calls
+  `on_token_rejected`, which marks the installation as needing a reinstall. A 401 whose message
+  names a missing permission ("Addon … does not have permission USER_READ", live Clockify's
+  answer where the docs say 403) is the scope error, naming the scope. A 404 with an empty body
+  (live Clockify's answer for a workspace it does not know) says so.
+* When retries end on a 429 the call raises `ClockifyRateLimited` with the wait Clockify asked
+  for, uncapped, so a quota (FREE plans' 30 requests an hour) defers the work instead of
+  retrying into it.
 
 `requests` exceptions, `ValueError`s from JSON and `KeyError`s never escape: callers handle
 `ClockifyError` only.
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -37,6 +44,7 @@ from addon.clockify.errors import (
     ClockifyError,
     ClockifyForbidden,
     ClockifyNotFound,
+    ClockifyRateLimited,
     ClockifyRejectedRequest,
     ClockifyResponseError,
     ClockifyTokenRejected,
@@ -53,6 +61,7 @@ log = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Addon-Token"  # noqa: S105  # a header name, not a secret
 _TOKEN_INVALID = 4017
 _MESSAGE_LIMIT = 300
+_PERMISSION = re.compile(r"does not have (?:the )?permission:?\s+([A-Z][A-Z_]+)")
 
 
 class Permits(Protocol):
@@ -149,6 +158,12 @@ class Transport:
                 throttled=failure == "HTTP 429",
             )
             if wait is None:
+                if failure == "HTTP 429":
+                    raise ClockifyRateLimited(
+                        f"Clockify kept refusing {what} as too many requests after {attempt} "
+                        f"attempts{_asked(retry_after)}.",
+                        retry_after=retry_after,
+                    )
                 raise ClockifyUnavailable(
                     f"Clockify did not answer {what} after {attempt} attempts (last: {failure})."
                 )
@@ -209,22 +224,48 @@ class Transport:
                     "Clockify no longer accepts this installation's token (401 code 4017); "
                     "a workspace admin must reinstall the add-on."
                 )
+            named = _PERMISSION.search(message)
+            if named is not None:
+                return _forbidden(what, 401, named.group(1))
             return ClockifyAuthError(f"Clockify refused our credentials for {what} (401 {code}).")
         if status == 403:
-            return ClockifyForbidden(
-                f"Clockify refused {what} (403): it needs the {scope} scope, which this "
-                "installation lacks or the workspace withholds.",
-                scope=scope,
-            )
+            named = _PERMISSION.search(message)
+            return _forbidden(what, 403, scope if named is None else named.group(1))
         if status == 404:
-            return ClockifyNotFound(f"Clockify found nothing for {what} (404).")
+            if not content.strip():
+                return ClockifyNotFound(
+                    f"Clockify does not know this workspace ({what}: 404 with an empty body); "
+                    "it may have been deleted, or the add-on removed from it."
+                )
+            return ClockifyNotFound(
+                f"Clockify found nothing for {what} (404{_said(message, code)})."
+            )
         if status == 400:
             return ClockifyRejectedRequest(
-                f"Clockify refused {what}: {message or 'no reason given'}",
+                f"Clockify refused {what}: {message or 'no reason given'}"
+                + ("" if code is None else f" (code {code})"),
                 clockify_message=message,
                 clockify_code=code,
             )
         return ClockifyError(f"Clockify answered {what} with HTTP {status} (code {code}).")
+
+
+def _forbidden(what: str, status: int, scope: str) -> ClockifyForbidden:
+    return ClockifyForbidden(
+        f"Clockify refused {what} ({status}): it needs the {scope} scope, which this "
+        "installation lacks or the workspace withholds. A workspace admin must approve the "
+        "add-on's new permissions in Clockify (or reinstall it).",
+        scope=scope,
+    )
+
+
+def _asked(retry_after: float | None) -> str:
+    return "" if retry_after is None else f"; it asked to wait {round(retry_after)} s"
+
+
+def _said(message: str, code: int | None) -> str:
+    said = f": {message}" if message else ""
+    return said + ("" if code is None else f", code {code}")
 
 
 def _error_body(content: bytes) -> tuple[str, int | None]:

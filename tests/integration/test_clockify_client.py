@@ -213,8 +213,8 @@ def test_page_size_falls_back_to_200_when_1000_is_refused(
 
     assert entries == pro_entries
     statuses = [r.status for r in harness.requests(site, "/reports/detailed")]
-    pages = -(-len(entries) // 200)
-    assert statuses == [400] + [200] * (pages + (len(entries) % 200 == 0))
+    pages = -(-len(entries) // 200)  # Clockify's count ends the walk: no empty page after it
+    assert statuses == [400] + [200] * pages
 
 
 def test_expenses_are_read_to_the_end(harness: Harness) -> None:
