@@ -5,6 +5,11 @@ them into a `Summary` or draft `Invoice`s. `progress(stage, count)` is called as
 expenses arrive, so a background job can tell the page how far it got; it must be cheap (the
 job throttles its own writes).
 
+Every fetch is checked against Clockify's own totals window by window (`addon.clockify.client`):
+a report is only built from rows that add up, and carries what it was checked against
+(`ClockifyCheck`) so every format can print it. A fetch that does not add up raises
+`ClockifyIncomplete` instead of building anything.
+
 Drafts are numbered `DRAFT-1`, `DRAFT-2`, ...: a number of the gap-free sequence is only taken
 when an admin issues one (`addon.invoicing`).
 """
@@ -19,6 +24,7 @@ from typing import TypeVar
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
 from addon.clockify.queries import Invoicing, ReportFilter
+from addon.clockify.reconcile import as_check
 from addon.reports.aggregate import build_summary
 from addon.reports.invoice import build_invoice, plan_invoices
 from addon.reports.model import GroupBy, Invoice, Party, Summary
@@ -55,10 +61,11 @@ def fetch_summary(
 ) -> Summary:
     """The period's summary, built by our engine from the detailed report (exact money)."""
     progress("entries", 0)
-    entries = _counted(client.detailed(query), "entries", progress)
+    fetched = client.detailed_checked(query)
+    entries = _counted(fetched, "entries", progress)
     summary = build_summary(entries, groups, zone=query.zone, week_start=week_start)
     progress("building", summary.totals.entries)
-    return summary
+    return replace(summary, check=as_check(fetched.expected))
 
 
 def fetch_invoice_drafts(
@@ -77,24 +84,30 @@ def fetch_invoice_drafts(
     """
     query = replace(query, invoicing=Invoicing.UNINVOICED)
     progress("entries", 0)
-    entries = list(_counted(client.detailed(query), "entries", progress))
+    fetched = client.detailed_checked(query)
+    entries = list(_counted(fetched, "entries", progress))
     progress("expenses", 0)
-    expenses = list(_counted(client.expenses(query), "expenses", progress))
+    fetched_expenses = client.expenses_checked(query)
+    expenses = list(_counted(fetched_expenses, "expenses", progress))
     progress("building", len(entries))
+    check = as_check(fetched.expected, fetched_expenses.expected)
     plan = plan_invoices(entries, expenses, default_currency=client.currency())
     if not plan.batches:
         return ()
     workspace = client.workspace()
     known = {c.id: c for c in client.clients()}
     return tuple(
-        build_invoice(
-            batch,
-            terms=terms,
-            number=f"DRAFT-{index}",
-            issue_date=issue_date,
-            bill_from=Party(workspace.name),
-            bill_to=_bill_to(batch.client.id, batch.client.name, known),
-            period=query.period,
+        replace(
+            build_invoice(
+                batch,
+                terms=terms,
+                number=f"DRAFT-{index}",
+                issue_date=issue_date,
+                bill_from=Party(workspace.name),
+                bill_to=_bill_to(batch.client.id, batch.client.name, known),
+                period=query.period,
+            ),
+            check=check,
         )
         for index, batch in enumerate(plan.batches, start=1)
     )

@@ -411,7 +411,9 @@ class ClockifyClient:
         one-month clamp (see `_clamp_suspects`): the unexplained remainder comes back in
         `more`, to be fetched as windows of its own.
         """
-        if MONTH_SPAN_DAYS < window.days <= 2 * MONTH_SPAN_DAYS and self._may_clamp():  # too short to tell a clamp from sparse data: months cost the same as a probe
+        if (
+            MONTH_SPAN_DAYS < window.days <= 2 * MONTH_SPAN_DAYS and self._may_clamp()
+        ):  # too short to tell a clamp from sparse data: months cost the same as a probe
             return _WindowResult(Expected(0), split_range(window, SplitUnit.MONTH), False)
         rows: list[T] = []
         expected, tally = self._walk(window, kind, rows)

@@ -29,6 +29,7 @@ __all__ = [
     "RangeService",
     "ReportLimits",
     "Tally",
+    "as_check",
     "combine",
     "expected_from_totals",
     "shortfall",
@@ -182,10 +183,14 @@ def combine(parts: Iterable[Expected | None]) -> Expected | None:
     )
 
 
-def as_check(time: Expected, tally: Tally, expenses: Expected | None = None) -> ClockifyCheck:
-    """The figures a finished report prints: Clockify's, which the rows were shown to match."""
+def as_check(time: Expected, expenses: Expected | None = None) -> ClockifyCheck:
+    """The figures a finished report prints: Clockify's, which the rows were shown to match.
+
+    Counts Clockify did not send are the rows' own (the client fills them in once the
+    durations and amounts matched), never a guess.
+    """
     return ClockifyCheck(
-        entries=tally.rows if time.entries is None else time.entries,
+        entries=time.entries or 0,
         duration=time.duration,
         billable_duration=time.billable_duration,
         amounts=time.amounts,

@@ -75,6 +75,10 @@ class Installation(Base):
     settings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     settings_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     needs_reinstall: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What Clockify was seen to serve this workspace (addon.clockify.reconcile.ReportLimits).
+    report_page_size: Mapped[int | None] = mapped_column(Integer)
+    report_range_service: Mapped[str | None] = mapped_column(String(8))
+    report_limits_learned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

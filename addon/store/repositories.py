@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from addon.store.crypto import TokenCipher, token_digest
@@ -43,6 +43,7 @@ __all__ = [
     "get_installation",
     "mark_needs_reinstall",
     "purge_workspace",
+    "remember_report_limits",
     "rotate_tokens",
 ]
 
@@ -244,6 +245,26 @@ def mark_needs_reinstall(session: Session, workspace_id: str, digest: str, now: 
     current.updated_at = now
     session.flush()
     return True
+
+
+def remember_report_limits(
+    session: Session, workspace_id: str, *, page_size: int, range_service: str, now: datetime
+) -> None:
+    """Keep what Clockify was seen to serve this workspace, for its next reports.
+
+    A plain UPDATE: two reports learning at once write the same facts, and a workspace removed
+    meanwhile has no row to update.
+    """
+    session.execute(
+        update(Installation)
+        .where(Installation.workspace_id == workspace_id)
+        .values(
+            report_page_size=page_size,
+            report_range_service=range_service,
+            report_limits_learned_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def workspace_tables() -> list[Any]:
