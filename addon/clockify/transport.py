@@ -160,8 +160,8 @@ class Transport:
             if wait is None:
                 if failure == "HTTP 429":
                     raise ClockifyRateLimited(
-                        f"Clockify kept refusing {what} as too many requests after {attempt} "
-                        f"attempts{_asked(retry_after)}.",
+                        f"Clockify's request limit for this workspace is used up ({what}: "
+                        f"429 after {attempt} attempts){_asked(retry_after)}",
                         retry_after=retry_after,
                     )
                 raise ClockifyUnavailable(
@@ -260,7 +260,11 @@ def _forbidden(what: str, status: int, scope: str) -> ClockifyForbidden:
 
 
 def _asked(retry_after: float | None) -> str:
-    return "" if retry_after is None else f"; it asked to wait {round(retry_after)} s"
+    """When the work can run again, in words a sidebar user can act on."""
+    if retry_after is None:
+        return "; try again in a minute."
+    minutes = max(1, round(retry_after / 60))
+    return f"; it can run again in about {minutes} min ({round(retry_after)} s)."
 
 
 def _said(message: str, code: int | None) -> str:

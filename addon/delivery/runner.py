@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from addon.clockify.errors import ClockifyError, ClockifyUnavailable
+from addon.clockify.errors import ClockifyError, ClockifyRateLimited, ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
 from addon.connections import clockify_for, stored_defaults
 from addon.delivery.content import Content, build_content
@@ -54,6 +54,14 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 """Claims (first try, takeovers) a run gets for transient failures before it is marked failed."""
+
+MAX_DEFERRALS = 24
+"""Claims a run gets while Clockify keeps answering 429: a FREE workspace's hourly quota defers
+a run by the wait Clockify names (a day of hourly windows in all), rather than failing it after
+three quick tries; a report larger than the quota ever allows still fails, saying so."""
+
+DEFER_FLOOR = timedelta(minutes=1)
+DEFER_CAP = timedelta(hours=2)
 
 
 class Sender(Protocol):
@@ -96,6 +104,7 @@ class TickReport:
     failed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
 
 
 def message_id_for(run: DeliveryRun, domain: str) -> str:
@@ -256,6 +265,9 @@ class _Tick:
                 self.runtime, schedule.workspace_id, retry=self.clockify_retry
             ) as client:
                 content = build_content(client, spec, period, run.due, defaults)
+        except ClockifyRateLimited as exc:  # a quota: wait as long as Clockify asks
+            self._defer(run, exc)
+            return
         except ClockifyUnavailable as exc:  # Clockify is down or busy: retry after the lease
             self._give_up_for_now(run, f"{exc.code}: {exc}")
             return
@@ -303,6 +315,19 @@ class _Tick:
                 return
             self._finish(run, DeliveryState.SENT, message_id=message_id)
             return
+
+    def _defer(self, run: DeliveryRun, exc: ClockifyRateLimited) -> None:
+        """Leave the run claimed until Clockify's named wait is over; nobody retries sooner."""
+        error = f"{exc.code}: {exc}"
+        if run.attempts >= MAX_DEFERRALS:
+            self._finish(run, DeliveryState.FAILED, error=error)
+            return
+        wait = timedelta(seconds=exc.retry_after or 0)
+        until = self.clock() + min(max(wait, DEFER_FLOOR), DEFER_CAP)
+        with self.runtime.sessions.begin() as session:
+            store.defer_run(session, run.id, self.owner, until, error)
+        log.info("scheduled delivery deferred", extra={"run_id": run.id, "until": until})
+        self.report.deferred.append(run.id)
 
     def _give_up_for_now(self, run: DeliveryRun, error: str) -> None:
         """Keep the claim so a later tick retries it once the lease expires, up to a limit."""

@@ -37,6 +37,7 @@ __all__ = [
     "advance_last_due",
     "claim_run",
     "create_schedule",
+    "defer_run",
     "delete_schedule",
     "delivery_log",
     "due_schedules",
@@ -331,6 +332,17 @@ def note_attempt(session: Session, run_id: int, owner: str, error: str) -> None:
         .where(DeliveryRun.id == run_id)
         .where(DeliveryRun.lease_owner == owner)
         .values(last_error=error[:MAX_ERROR])
+        .execution_options(synchronize_session=False)
+    )
+
+
+def defer_run(session: Session, run_id: int, owner: str, until: datetime, error: str) -> None:
+    """Keep the claim but let nobody retry it before `until` (Clockify asked us to wait)."""
+    session.execute(
+        update(DeliveryRun)
+        .where(DeliveryRun.id == run_id)
+        .where(DeliveryRun.lease_owner == owner)
+        .values(last_error=error[:MAX_ERROR], lease_expires_at=until)
         .execution_options(synchronize_session=False)
     )
 
