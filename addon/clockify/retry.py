@@ -4,8 +4,10 @@ Modelled on urllib3's `Retry`: an immutable value whose methods are pure, so eve
 testable without sleeping. Clockify's Reports endpoints are read-only POSTs, so the client marks
 them retryable explicitly (urllib3 would not retry a POST by default).
 
-* 429 and 5xx are retried; `Retry-After` (delta-seconds or an HTTP date) is honoured, capped at
-  `max_retry_after` so a hostile or broken header cannot park a worker for an hour.
+* 429 and 5xx are retried; `Retry-After` (delta-seconds or an HTTP date) is honoured. A wait
+  longer than `max_retry_after` is not slept through (a hostile or broken header cannot park a
+  worker for an hour) nor cut short (retrying before Clockify said would only spend a request
+  of a quota that is used up): the call gives up at once, and the caller learns the wait.
 * Connection errors (nothing was sent, or the connection dropped) are retried; Clockify may
   already have done the work, but every call we retry is a read.
 * A 429 without `Retry-After` waits at least `throttle_floor` (1 s, Clockify's window) plus
@@ -85,7 +87,9 @@ class RetryPolicy:
         if attempt >= self.max_attempts:
             return None
         if retry_after is not None:
-            wait = min(retry_after, self.max_retry_after)
+            if retry_after > self.max_retry_after:
+                return None
+            wait = retry_after
         elif throttled:
             wait = self.throttle_floor + self.backoff(attempt)
         else:

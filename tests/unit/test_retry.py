@@ -22,11 +22,13 @@ def test_retry_after_in_seconds_and_as_http_date() -> None:
     assert parse_retry_after(None, now=NOW) is None
 
 
-def test_server_retry_after_wins_over_backoff_but_is_capped() -> None:
+def test_server_retry_after_wins_over_backoff_and_a_longer_wait_gives_up_at_once() -> None:
     policy = RetryPolicy(max_retry_after=10, deadline=100)
 
     assert policy.wait_before(1, retry_after=4.0, elapsed=0) == 4.0
-    assert policy.wait_before(1, retry_after=3600.0, elapsed=0) == 10.0
+    assert policy.wait_before(1, retry_after=10.0, elapsed=0) == 10.0
+    # Retrying sooner than asked would spend a used-up quota: the caller learns the wait instead.
+    assert policy.wait_before(1, retry_after=3600.0, elapsed=0) is None
 
 
 def test_backoff_is_exponential_with_full_jitter() -> None:
