@@ -10,10 +10,16 @@ The floor is the time the limit alone imposes: requests / 50 s. The baseline, me
 same run, is a naive client following the guide's advice: at most 3 requests at once, each
 worker waiting 2 s between requests.
 
+A reconciliation table fetches the year once per sandbox behaviour (the documented one, a page
+size served silently at 200, a FREE plan's range served silently in part) with our reconciled
+client and with an unreconciled walk (the client before reconciliation: no totals, stop at the
+first short page), printing requests and rows got against the rows Clockify holds. Target: at
+most one extra request per window where nothing is clamped; and no silently short report.
+
 A second table runs cheap requests (`GET workspace`) with 16 callers: it shows what the limiter
 sustains when the server is not the bottleneck, against the target of at least 90% of the budget.
 
-    .venv/bin/python bench/fetch.py [--entries 100000] [--skip-naive]
+    .venv/bin/python bench/fetch.py [--entries 100000] [--skip-naive] [--reconcile-only]
 """
 
 from __future__ import annotations
@@ -119,6 +125,57 @@ def fetch_workspace(target: Target, limits: Limits, calls: int) -> int:
     return calls
 
 
+def unreconciled_walk(target: Target) -> tuple[int, int]:
+    """(requests, rows) of the walk before reconciliation: 1,000-row pages until a short one."""
+    url = f"{target.reports_url}/v1/workspaces/{target.workspace_id}/reports/detailed"
+    body = ReportFilter(YEAR, ZONE).time_body()
+    session = requests.Session()
+    session.headers["X-Addon-Token"] = target.token
+    sent = rows = 0
+    for page in range(1, 10_000):
+        filters = {"page": page, "pageSize": 1000, "options": {"totals": "EXCLUDE"}}
+        answer = session.post(url, json={**body, "detailedFilter": filters}, timeout=120)
+        sent += 1
+        answer.raise_for_status()
+        data = answer.json()
+        got = len(data.get("timeentries", data.get("timeEntries", [])))
+        rows += got
+        if got < 1000:
+            break
+    return sent, rows
+
+
+def set_behaviour(target: Target, preset: str) -> None:
+    answer = requests.put(
+        f"{target.url}/sandbox/workspaces/{target.workspace_id}/behaviour",
+        json={"preset": preset},
+        timeout=30,
+    )
+    answer.raise_for_status()
+
+
+def reconciliation_table(target: Target, limits: Limits, held: int) -> None:
+    """Requests per report with and without reconciliation, per sandbox behaviour."""
+    print("Requests per yearly report, with and without reconciliation")
+    print(f"{'behaviour':>16} {'client':>13} {'requests':>8} {'rows got':>9} {'of':>8}  outcome")
+    for preset in ("live", "silent_page_cap", "partial_range"):
+        set_behaviour(target, preset)
+        reset_log(target)
+        sent, rows = unreconciled_walk(target)
+        outcome = "complete" if rows == held else f"SILENTLY SHORT by {held - rows:,}"
+        print(f"{preset:>16} {'unreconciled':>13} {sent:>8} {rows:>9,} {held:>8,}  {outcome}")
+        reset_log(target)
+        try:
+            got = fetch_report(target, limits)
+            outcome = "complete, checked" if got == held else f"short by {held - got:,}"
+        except Exception as exc:  # the bench reports whatever the client raised
+            got, outcome = 0, f"failed: {exc}"
+        count = observed(target)[0]
+        print(f"{preset:>16} {'reconciled':>13} {count:>8} {got:>9,} {held:>8,}  {outcome}")
+    set_behaviour(target, "live")
+    print()
+
+
 def _process_job(job: Callable[..., int], args: tuple[Any, ...], queue: Any) -> None:
     queue.put(job(*args))
 
@@ -209,6 +266,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=Settings().clockify_rate)
     parser.add_argument("--burst", type=int, default=Settings().clockify_burst)
     parser.add_argument("--cheap-only", action="store_true", help="skip the detailed reports")
+    parser.add_argument(
+        "--reconcile-only", action="store_true", help="only the reconciliation table"
+    )
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
@@ -227,6 +287,11 @@ def main() -> int:
         print("warming the sandbox's report cache ...", flush=True)
         rows = fetch_report(target, limits)
         print(f"{rows:,} finished entries, {rows // 1000 + 1} pages of 1,000\n")
+        reconciliation_table(target, limits, rows)
+        if args.reconcile_only:
+            parent.send("stop")
+            server.join(timeout=10)
+            return 0
 
     header = (
         f"{'callers':>7} {'mode':>9} {'requests':>8} {'req/s':>6} {'budget':>6} "
