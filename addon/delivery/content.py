@@ -20,6 +20,7 @@ from addon.mail.compose import Attachment, fill_template
 from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
+from addon.render.remarks import check_text, left_out_text
 from addon.reporting import fetch_invoice_drafts, fetch_summary
 from addon.reports.model import Invoice, Summary
 from addon.reports.periods import DateRange
@@ -81,6 +82,7 @@ def _summary_content(
     label = fmt.period(period)
     body = render_summary_html(summary, fmt, title=spec.name, period_label=label, email=True)
     total = f"{fmt.label('total')}: {fmt.duration(summary.totals.duration)}"
+    remarks = "".join(f"{line}\n" for line in (check_text(summary.check, fmt),) if line)
     attachments = [
         _attachment(summary_file(summary, fmt, FileFormat(kind), title=spec.name, stem=stem))
         for kind in spec.formats
@@ -88,7 +90,7 @@ def _summary_content(
     return Content(
         subject=subject,
         html=body,
-        text=f"{intro}\n\n{spec.name} ({label})\n{total}\n",
+        text=f"{intro}\n\n{spec.name} ({label})\n{total}\n{remarks}",
         attachments=tuple(attachments),
         empty=summary.totals.entries == 0,
     )
@@ -106,14 +108,19 @@ def _invoice_content(
         f"{inv.number}  {inv.bill_to.name}  {fmt.money(inv.total)}  {fmt.label('draft_not_issued')}"
         for inv in invoices
     ]
+    # Each draft's own unbilled non-work entries; the check once, since one fetch made them all.
+    notes = [f"{inv.number}: {text}" for inv in invoices if (text := left_out_text(inv, fmt))]
+    check = check_text(invoices[0].check, fmt) if invoices else ""
+    remarks = [*notes, *([check] if check else [])]
     if len(invoices) == 1:
         body = render_invoice_html(invoices[0], fmt, email=True)
     else:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        extra = "".join(f"<p>{html.escape(line)}</p>" for line in remarks)
         body = (
             f'<!doctype html><html lang="{html.escape(fmt.language)}"><head><meta charset="utf-8">'
             f"<title>{html.escape(subject)}</title></head><body>"
-            f"<p>{html.escape(intro)}</p><ul>{items}</ul></body></html>"
+            f"<p>{html.escape(intro)}</p><ul>{items}</ul>{extra}</body></html>"
         )
     attachments = [
         _attachment(
@@ -130,7 +137,7 @@ def _invoice_content(
     return Content(
         subject=subject,
         html=body,
-        text="\n".join([intro, "", *lines]) + "\n",
+        text="\n".join([intro, "", *lines, *(["", *remarks] if remarks else [])]) + "\n",
         attachments=tuple(attachments),
         empty=not invoices,
     )

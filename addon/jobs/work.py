@@ -21,14 +21,15 @@ from addon.jobs.executor import JobContext, JobOutput
 from addon.jobs.request import ReportRequest
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
+from addon.render.remarks import check_text
 from addon.reporting import fetch_invoice_drafts, fetch_summary
-from addon.reports.model import Invoice, Summary, Totals
+from addon.reports.model import ClockifyCheck, Invoice, Summary, Totals
 from addon.reports.money import Money
 from addon.reports.snapshot import invoice_to_json, summary_to_json
 from addon.reports.terms import InvoiceTerms, PercentDiscount
 from addon.workspace_settings import WorkspaceDefaults
 
-__all__ = ["build_report", "invoice_key", "invoice_terms", "totals_json"]
+__all__ = ["build_report", "check_json", "invoice_key", "invoice_terms", "totals_json"]
 
 
 def invoice_key(invoice: Invoice) -> str:
@@ -71,12 +72,36 @@ def totals_json(totals: Totals, fmt: Formatter) -> dict[str, Any]:
     }
 
 
+def check_json(check: ClockifyCheck | None, fmt: Formatter) -> dict[str, Any] | None:
+    """What the report was checked against in Clockify, raw and as one sentence; None if unchecked.
+
+    Keys are snake_case like the rest of the job result. `text` is the line the preview prints,
+    already in the report's language, so the page never formats a figure itself.
+    """
+    if check is None:
+        return None
+    return {
+        "entries": check.entries,
+        "duration_seconds": check.duration,
+        "billable_duration_seconds": check.billable_duration,
+        "amounts": [_money(a) for a in check.amounts],
+        "expenses": check.expenses,
+        "expense_amounts": [_money(a) for a in check.expense_amounts],
+        "text": check_text(check, fmt),
+    }
+
+
 def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> JobOutput:
     html = render_summary_html(
         summary, fmt, title=fmt.label("summary"), period_label=fmt.period(request.period)
     )
     return JobOutput(
-        {"html": html, "totals": totals_json(summary.totals, fmt), "invoices": []},
+        {
+            "html": html,
+            "totals": totals_json(summary.totals, fmt),
+            "check": check_json(summary.check, fmt),
+            "invoices": [],
+        },
         {"summary": summary_to_json(summary)},
     )
 
@@ -117,6 +142,8 @@ def _invoices_result(
         {
             "html": html,
             "totals": totals_json(totals, fmt),
+            # One fetch, one check: every draft carries the same figures, the whole query's.
+            "check": check_json(drafts[0].check if drafts else None, fmt),
             "invoices": [{**invoice_json(d, fmt), "issued_number": None} for d in drafts],
         },
         {"invoices": {invoice_key(d): invoice_to_json(d) for d in drafts}},

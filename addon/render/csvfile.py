@@ -5,6 +5,13 @@ amounts such as `1234.50`, seconds and decimal hours) followed by its formatted 
 report's locale, so one file serves both a script and a person. Raw headers are the stable column
 keys; formatted headers are the localised labels.
 
+What a summary says beside its table comes after it, each part behind one empty row, so the
+header stays the first row a script or spreadsheet reads and the data ends at the first empty
+row: the breaks, holidays and time off (a heading row, then one row per type in the data
+columns, never counted in the total above), then the Clockify check as one sentence in the
+first column. Invoices, which have a `section` column, say the same in rows of section `note`
+(non-work entries not billed) and `check`. A report without a check has no check row.
+
 Formula injection (CWE-1236): a spreadsheet evaluates a cell that starts with `=`, `+`, `-`, `@`,
 tab or carriage return, so every *text* cell that does gets a leading `'`. Raw numeric columns
 are left alone: `-12.50` must stay a number, and it cannot carry a formula.
@@ -21,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TextIO
 
 from addon.render.i18n import Formatter
+from addon.render.remarks import check_text, left_out_text
 from addon.render.tables import (
     Cell,
     Column,
@@ -30,6 +38,7 @@ from addon.render.tables import (
     detailed_table,
     invoice_lines_table,
     invoice_totals,
+    non_work_table,
     summary_table,
 )
 from addon.reports.model import Invoice, Summary, TimeEntry
@@ -131,17 +140,52 @@ def _summary_records(table: Table, fmt: Formatter) -> Iterator[list[str]]:
         yield [*names, *_record(columns, Row(row.cells[1:]), fmt)]
 
 
+def _aligned(columns: tuple[Column, ...], part: Table, row: Row, fmt: Formatter) -> list[str]:
+    """`row` of `part` under the main header: each cell in the columns of its key, others empty."""
+    by_key = {column.key: cell for column, cell in zip(part.columns, row.cells, strict=True)}
+    fields: list[str] = []
+    for column in columns:
+        cell = by_key.get(column.key)
+        if cell is None:
+            fields.extend([""] * len(_headers(column)))
+        else:
+            fields.extend(_fields(column, cell, fmt))
+    return fields
+
+
+def _summary_remarks(summary: Summary, table: Table, fmt: Formatter) -> Iterator[list[str]]:
+    """After the data: the non-work group, then the check sentence, each behind an empty row."""
+    depth_count = max(len(table.levels), 1)
+    pad = [""] * (depth_count - 1)
+    non_work = non_work_table(summary, fmt)
+    if non_work is not None:
+        yield []
+        yield [neutralise(non_work.title)]
+        for row in non_work.rows:
+            name = neutralise(row.cells[0].text)
+            yield [name, *pad, *_aligned(table.columns[1:], non_work, row, fmt)]
+    check = check_text(summary.check, fmt, full=True)
+    if check:
+        yield []
+        yield [neutralise(check)]
+
+
 def write_summary_csv(summary: Summary, fmt: Formatter, out: TextIO, *, bom: bool = False) -> None:
-    """The summary: a name column per grouping level, totals, one amount per currency."""
+    """The summary: a name column per grouping level, totals, one amount per currency.
+
+    Then, when the summary has them, the non-work group and the check line (module docstring).
+    """
     table = summary_table(summary, fmt)
     writer = _start(out, bom)
     levels = list(table.levels) or [table.columns[0].label]
     writer.writerow([*levels, *(f for c in table.columns[1:] for f in _headers(c))])
     writer.writerows(_summary_records(table, fmt))
+    writer.writerows(_summary_remarks(summary, table, fmt))
 
 
 def write_invoice_csv(invoice: Invoice, fmt: Formatter, out: TextIO, *, bom: bool = False) -> None:
-    """Invoice lines (`section` = line) then its totals (`section` = total) with the label."""
+    """Invoice lines (`section` = line), its totals (`section` = total) with the label, then
+    the `note` on unbilled non-work entries and the `check` line when there are any."""
     table = invoice_lines_table(invoice, fmt)
     writer = _start(out, bom)
     writer.writerow(["section", *(f for c in table.columns for f in _headers(c))])
@@ -153,6 +197,12 @@ def write_invoice_csv(invoice: Invoice, fmt: Formatter, out: TextIO, *, bom: boo
         cells = [blank] * len(table.columns)
         cells[0], cells[amount_at] = Cell(label, label), cell
         writer.writerow(["total", *_record(table.columns, Row(tuple(cells)), fmt)])
+    for section, text in (
+        ("note", left_out_text(invoice, fmt)),
+        ("check", check_text(invoice.check, fmt, full=True)),
+    ):
+        if text:
+            writer.writerow([section, neutralise(text)])
 
 
 def write_entries_csv(

@@ -23,9 +23,11 @@ from markupsafe import Markup
 
 from addon.render.chart import Bar, chart_bars, chart_title, svg_bar_chart
 from addon.render.i18n import Formatter
+from addon.render.remarks import check_text, left_out_text
 from addon.render.tables import (
     invoice_lines_table,
     invoice_totals,
+    non_work_table,
     summary_currency_totals,
     summary_table,
 )
@@ -106,7 +108,11 @@ def render_summary_html(
     period_label: str | None = None,
     email: bool = False,
 ) -> str:
-    """The summary: chart of the outer grouping, nested table with subtotals, currency totals."""
+    """The summary: chart of the outer grouping, nested table with subtotals, currency totals.
+
+    Then breaks, holidays and time off as their own table, and the Clockify check line last,
+    where a reader who has taken in the figures looks for how far to trust them.
+    """
     bars = chart_bars(summary, fmt=fmt)
     heading = chart_title(summary, fmt)
     svg = "" if email else svg_bar_chart(bars, fmt, title=heading)
@@ -125,6 +131,8 @@ def render_summary_html(
             table=summary_table(summary, fmt),
             currencies=summary_currency_totals(summary, fmt),
             show_currencies=len(summary.totals.amounts) > 1,
+            non_work=non_work_table(summary, fmt),
+            check=check_text(summary.check, fmt),
         )
     )
     return _document(body, fmt, title) if email else body
@@ -133,7 +141,11 @@ def render_summary_html(
 def render_invoice_html(
     invoice: Invoice, fmt: Formatter, *, logo: bytes | None = None, email: bool = False
 ) -> str:
-    """The invoice: parties, number and dates, lines, discount, taxes, total, terms and notes."""
+    """The invoice: parties, number and dates, lines, discount, taxes, total, terms and notes.
+
+    Under the totals, how many non-work entries were not billed (so fewer hours than Clockify
+    shows are explained); last, the Clockify check line.
+    """
     period = None
     if invoice.period is not None:
         period = fmt.period(invoice.period)
@@ -152,6 +164,8 @@ def render_invoice_html(
             period=period,
             lines=invoice_lines_table(invoice, fmt),
             totals=invoice_totals(invoice, fmt),
+            left_out=left_out_text(invoice, fmt),
+            check=check_text(invoice.check, fmt),
         )
     )
     return _document(body, fmt, title) if email else body

@@ -86,6 +86,23 @@ class Formatter:
         text = LABELS[self.language][key]
         return text.format(**values) if values else text
 
+    def count(self, key: str, count: int) -> str:
+        """`key_one` or `key_other` by the locale's plural rule, `{count}` grouped: "1 entry".
+
+        CLDR names more categories ("many" in French for a million); every language here
+        writes those like "other", so only "one" gets its own label.
+        """
+        form = "one" if self._parsed.plural_form(count) == "one" else "other"
+        return self.label(f"{key}_{form}", count=self.number(count, places=0))
+
+    def listing(self, items: list[str]) -> str:
+        """Figures side by side: "2 entries, 4 h" ("2件、4時間" in Japanese).
+
+        A plain separator, not Babel's list patterns: those add "and" before the last item,
+        which reads wrongly between figures, and the pinned Babel lacks them for `de` and `nl`.
+        """
+        return ("\u3001" if self.language == "ja" else ", ").join(items)
+
     def without(self, dimension: str) -> str:
         """ "Without project", "Ohne Projekt", "プロジェクトなし": German keeps its capital noun."""
         word = dimension if self.language == "de" else dimension.lower()

@@ -63,12 +63,14 @@ from addon.render.pdfparts import (
     text_style,
     totals_block,
 )
+from addon.render.remarks import check_text, left_out_text
 from addon.render.tables import (
     Column,
     Kind,
     detailed_table,
     invoice_lines_table,
     invoice_totals,
+    non_work_table,
     summary_currency_totals,
     summary_table,
 )
@@ -141,10 +143,12 @@ def render_summary_pdf(
     """A summary report: heading, hours chart, the grouped table, then the totals block.
 
     The totals block (durations, entries, one total per currency) is kept whole: when it does
-    not fit under the table it moves, entire, to a new page.
+    not fit under the table it moves, entire, to a new page. Breaks, holidays and time off
+    follow the totals, whose figures they are not part of; the check line is in every footer.
     """
     size = media_size(page_size)
-    page = Page(title, fmt, logo_image(logo) if logo is not None else None)
+    image = logo_image(logo) if logo is not None else None
+    page = Page(title, fmt, image, note=check_text(summary.check, fmt))
     width = size[0] - 2 * SIDE
     view = summary_table(summary, fmt)
     story: list[Any] = document_heading(title)
@@ -154,6 +158,11 @@ def render_summary_pdf(
     else:
         story.append(paragraph(fmt.label("no_data"), text_style(9)))
     story.append(_summary_totals(summary, view, fmt, width))
+    non_work = non_work_table(summary, fmt)
+    if non_work is not None:
+        heading = paragraph(non_work.title, text_style(10, bold=True))
+        grid = _summary_grid(non_work, fmt, width)
+        story.append(KeepTogether([Spacer(1, 6 * mm), heading, Spacer(1, 2 * mm), grid]))
     return build_pdf(story, page, size, AUTHOR)
 
 
@@ -237,14 +246,19 @@ def render_invoice_pdf(
     Totals (subtotal, rounding adjustment, discount, each tax, total) come from
     `tables.invoice_totals`, so they read as the model reconciles them. They and the notes form
     one block that moves whole to the next page, so the total is always on the last page (unless
-    the notes alone are longer than a page).
+    the notes alone are longer than a page). The block also says how many non-work entries were
+    not billed; the check line is in every footer.
     """
     size = media_size(page_size)
     title = f"{fmt.label('invoice')} {invoice.number} \u2013 {invoice.bill_to.name}"
-    page = Page(title, fmt, logo_image(logo) if logo is not None else None)
+    image = logo_image(logo) if logo is not None else None
+    page = Page(title, fmt, image, note=check_text(invoice.check, fmt))
     width = size[0] - 2 * SIDE
     pairs = [(label, cell.text) for label, cell in invoice_totals(invoice, fmt)]
     closing = totals_block("", pairs, width, strong_last=True)
+    left_out = left_out_text(invoice, fmt)
+    if left_out:
+        closing += [Spacer(1, 3 * mm), paragraph(left_out, text_style(9))]
     story = [
         *_invoice_head(invoice, fmt, width),
         Spacer(1, 6 * mm),

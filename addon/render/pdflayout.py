@@ -123,6 +123,10 @@ class Page:
     title: str
     fmt: Formatter
     logo: Any  # ImageReader | None
+    note: str = ""
+    """A line over every page's number: the Clockify check. Every page, not just the last,
+    because pages get printed, split and forwarded alone, and each page's figures are the
+    ones that were checked; the bottom margin has room for it, so no page loses a row."""
 
     def header(self, canvas: Any, doc: Any) -> None:
         """`onPage` hook: title left, logo right, a rule under both."""
@@ -149,13 +153,16 @@ class Page:
         canvas.restoreState()
 
     def footer(self, canvas: Any, page: int, pages: int) -> None:
-        """Drawn once the page count is known: "Page x of y", centred."""
+        """Drawn once the page count is known: "Page x of y", centred, the note above it."""
         width, _ = canvas._pagesize
         text = self.fmt.label("page_of", page=str(page), pages=str(pages))
         canvas.saveState()
         canvas.setFillColor(_MUTED)
         x = (width - text_width(text, 8)) / 2
         draw_runs(canvas, x, 10 * mm, text, 8, False)
+        if self.note:
+            note = fit_text(self.note, width - 2 * SIDE, 7, False)
+            draw_runs(canvas, (width - text_width(note, 7)) / 2, 14 * mm, note, 7, False)
         canvas.restoreState()
 
 

@@ -27,7 +27,16 @@ from enum import StrEnum
 from functools import lru_cache, partial
 
 from addon.render.i18n import Formatter
-from addon.reports.model import GroupBy, Invoice, Ref, Summary, SummaryRow, TimeEntry, Totals
+from addon.reports.model import (
+    EntryType,
+    GroupBy,
+    Invoice,
+    Ref,
+    Summary,
+    SummaryRow,
+    TimeEntry,
+    Totals,
+)
 from addon.reports.money import Money
 from addon.reports.periods import local_date
 from addon.reports.terms import PercentDiscount
@@ -41,10 +50,12 @@ __all__ = [
     "Table",
     "detailed_table",
     "dimension_label",
+    "entry_type_label",
     "group_label",
     "invoice_lines_table",
     "invoice_totals",
     "money_cell",
+    "non_work_table",
     "summary_currency_totals",
     "summary_table",
 ]
@@ -205,6 +216,38 @@ def summary_table(summary: Summary, fmt: Formatter) -> Table:
         footer=(Row(total, 0, subtotal=True),),
         levels=tuple(dimension_label(group, fmt) for group in summary.groups),
     )
+
+
+def non_work_table(summary: Summary, fmt: Formatter) -> Table | None:
+    """Breaks, holidays and time off, one row per type: duration and entries; None if none.
+
+    Their own table, after the main one, because these totals are *not* in the summary's rows
+    or grand total (`NonWorkTime.SEPARATE`): a reader who adds them in counts them twice. No
+    billable or amount columns: non-work time is never billed, and zeros would only be noise.
+    """
+    if not summary.non_work:
+        return None
+    columns = (
+        Column("name", fmt.label("entry_type"), Kind.TEXT),
+        Column("duration", fmt.label("duration"), Kind.DURATION),
+        Column("entries", fmt.label("entries"), Kind.NUMBER),
+    )
+    rows = tuple(
+        Row(
+            (
+                _text(entry_type_label(kind, fmt)),
+                _duration_cell(fmt, totals.duration),
+                Cell(fmt.number(totals.entries, places=0), Decimal(totals.entries)),
+            )
+        )
+        for kind, totals in summary.non_work
+    )
+    return Table(fmt.label("non_work"), columns, rows)
+
+
+def entry_type_label(kind: EntryType, fmt: Formatter) -> str:
+    """ "Break", "Feiertag", "休暇": a non-work entry type in the report's language."""
+    return fmt.label(f"entry_{kind.value.lower()}")
 
 
 def summary_currency_totals(summary: Summary, fmt: Formatter) -> Table:

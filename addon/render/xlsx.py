@@ -27,6 +27,7 @@ from xlsxwriter.format import Format  # type: ignore[import-untyped]  # no stubs
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 
 from addon.render.i18n import DurationStyle, Formatter
+from addon.render.remarks import check_pairs, check_text, left_out_text
 from addon.render.tables import (
     Cell,
     Column,
@@ -36,10 +37,11 @@ from addon.render.tables import (
     detailed_table,
     invoice_lines_table,
     invoice_totals,
+    non_work_table,
     summary_currency_totals,
     summary_table,
 )
-from addon.reports.model import Invoice, Summary, TimeEntry
+from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
 from addon.reports.money import currency_exponent
 
 __all__ = [
@@ -169,23 +171,58 @@ def _write_table(book: Workbook, styles: _Styles, name: str, table: Table) -> No
         _write_row(sheet, last + offset, table.columns, row, styles)
 
 
-def _pairs_sheet(book: Workbook, styles: _Styles, name: str, pairs: list[tuple[str, Cell]]) -> None:
-    """Label / value rows (invoice header and totals): money as numbers, text as strings."""
+def _pair_kind(cell: Cell) -> Kind:
+    if cell.currency:
+        return Kind.MONEY
+    return Kind.DATE if isinstance(cell.value, date) else Kind.TEXT
+
+
+def _pairs_sheet(
+    book: Workbook,
+    styles: _Styles,
+    name: str,
+    pairs: list[tuple[str, Cell]],
+    *,
+    kinds: tuple[Kind, ...] = (),
+    strong_last: bool = True,
+    note: str = "",
+) -> None:
+    """Label / value rows (invoice header and totals): money as numbers, text as strings.
+
+    `kinds` names each value's kind where text, money and date are not enough (durations and
+    counts of the check); `note`, when given, is a sentence in the first row above the pairs.
+    """
     sheet = book.add_worksheet(name[:31])
     sheet.set_column(0, 0, max((len(label) for label, _ in pairs), default=10) + 2)
     sheet.set_column(1, 1, _MAX_WIDTH // 2)
     bold = styles.get("", bold=True)
+    start = 0
+    if note:
+        sheet.write_string(0, 0, note, styles.get(""))
+        start = 2
     for index, (label, cell) in enumerate(pairs):
-        sheet.write_string(index, 0, label, bold)
-        kind = (
-            Kind.MONEY
-            if cell.currency
-            else Kind.DATE
-            if isinstance(cell.value, date)
-            else Kind.TEXT
-        )
-        style = styles.get(styles.number_format(kind, cell), bold=index == len(pairs) - 1)
-        _write_cell(sheet, index, 1, kind, cell, style, styles)
+        sheet.write_string(start + index, 0, label, bold)
+        kind = kinds[index] if kinds else _pair_kind(cell)
+        strong = strong_last and index == len(pairs) - 1
+        style = styles.get(styles.number_format(kind, cell), bold=strong)
+        _write_cell(sheet, start + index, 1, kind, cell, style, styles)
+
+
+def _check_sheet(book: Workbook, styles: _Styles, check: ClockifyCheck | None) -> None:
+    """A last sheet with the check sentence and its figures, as numbers; none without a check.
+
+    A sheet of its own rather than rows under the data: the data sheets keep their autofilter
+    and their sums, and "Clockify check" is a tab anyone can find.
+    """
+    if check is None:
+        return
+    fmt = styles.fmt
+    triples = check_pairs(check, fmt)
+    pairs = [(label, cell) for label, _, cell in triples]
+    kinds = tuple(kind for _, kind, _ in triples)
+    note = check_text(check, fmt, full=True)
+    name = fmt.label("check_sheet")
+    _pairs_sheet(book, styles, name, pairs, kinds=kinds, strong_last=False, note=note)
 
 
 def _open(out: BinaryIO | str, fmt: Formatter) -> tuple[Workbook, _Styles]:
@@ -194,11 +231,18 @@ def _open(out: BinaryIO | str, fmt: Formatter) -> tuple[Workbook, _Styles]:
 
 
 def write_summary_xlsx(summary: Summary, fmt: Formatter, out: BinaryIO | str) -> None:
-    """Sheets: the summary (indented groups, bold subtotals) and totals per currency."""
+    """Sheets: the summary (indented groups, bold subtotals) and totals per currency.
+
+    When present, a sheet of breaks, holidays and time off and a "Clockify check" sheet follow.
+    """
     book, styles = _open(out, fmt)
     _write_table(book, styles, fmt.label("summary"), summary_table(summary, fmt))
     currencies = summary_currency_totals(summary, fmt)
     _write_table(book, styles, fmt.label("totals_by_currency"), currencies)
+    non_work = non_work_table(summary, fmt)
+    if non_work is not None:
+        _write_table(book, styles, non_work.title, non_work)
+    _check_sheet(book, styles, summary.check)
     book.close()
 
 
@@ -223,10 +267,16 @@ def _invoice_pairs(invoice: Invoice, fmt: Formatter) -> list[tuple[str, Cell]]:
 
 
 def write_invoice_xlsx(invoice: Invoice, fmt: Formatter, out: BinaryIO | str) -> None:
-    """Sheets: the invoice (number, dates, parties, then totals) and its lines."""
+    """Sheets: the invoice (number, dates, parties, then totals) and its lines.
+
+    The invoice sheet opens with the note on unbilled non-work entries when there are any;
+    a "Clockify check" sheet comes last when the invoice has a check.
+    """
     book, styles = _open(out, fmt)
-    _pairs_sheet(book, styles, fmt.label("invoice"), _invoice_pairs(invoice, fmt))
+    pairs = _invoice_pairs(invoice, fmt)
+    _pairs_sheet(book, styles, fmt.label("invoice"), pairs, note=left_out_text(invoice, fmt))
     _write_table(book, styles, fmt.label("lines"), invoice_lines_table(invoice, fmt))
+    _check_sheet(book, styles, invoice.check)
     book.close()
 
 

@@ -113,8 +113,15 @@ def _decode(hint: Any, data: Any, path: str) -> Any:  # one branch per type
     if origin is tuple:
         if not isinstance(data, list):
             raise InvalidSnapshot(f"{path}: expected a list")
-        item = get_args(hint)[0]
-        return tuple(_decode(item, v, f"{path}[{i}]") for i, v in enumerate(data))
+        args = get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:  # tuple[X, ...]: any length, one type
+            args = (args[0],) * len(data)
+        elif len(args) != len(data):  # tuple[X, Y]: a pair such as (EntryType, Totals)
+            raise InvalidSnapshot(f"{path}: expected {len(args)} items, got {len(data)}")
+        return tuple(
+            _decode(item, v, f"{path}[{i}]")
+            for i, (item, v) in enumerate(zip(args, data, strict=True))
+        )
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return _decode_dataclass(hint, data, path)
     if isinstance(hint, type) and issubclass(hint, Enum):

@@ -199,6 +199,32 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
             "formatted": {"type": "object"},
         },
     },
+    "Check": {
+        "type": "object",
+        "description": "Clockify's own totals the report was checked against",
+        "required": [
+            "entries",
+            "duration_seconds",
+            "billable_duration_seconds",
+            "amounts",
+            "expenses",
+            "expense_amounts",
+            "text",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "entries": {"type": "integer"},
+            "duration_seconds": {"type": "integer"},
+            "billable_duration_seconds": {"type": "integer"},
+            "amounts": {"type": "array", "items": _MONEY, "description": "One per currency"},
+            "expenses": {
+                "type": ["integer", "null"],
+                "description": "null when no expense report was part of the check",
+            },
+            "expense_amounts": {"type": "array", "items": _MONEY},
+            "text": {"type": "string", "description": "The line, in the report's language"},
+        },
+    },
     "Draft": {
         "type": "object",
         "required": ["key", "number", "client", "currency", "total", "total_formatted"],
@@ -231,10 +257,15 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
             "finished_at": {"type": ["string", "null"], "format": "date-time"},
             "result": {
                 "type": ["object", "null"],
-                "description": "Reports: html, totals, invoices. Test emails: recipients, subject",
+                "description": "Reports: html, totals, check, invoices. Test emails: recipients, "
+                "subject",
                 "properties": {
                     "html": _STRING,
                     "totals": _ref("Totals"),
+                    "check": {
+                        "oneOf": [{"type": "null"}, _ref("Check")],
+                        "description": "null for a report not checked against Clockify",
+                    },
                     "invoices": {"type": "array", "items": _ref("Draft")},
                 },
             },

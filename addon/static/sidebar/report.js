@@ -282,6 +282,10 @@ export function initReport(context) {
     const result = job.result || {};
     const totals = result.totals || { formatted: {} };
     document.getElementById("report-totals").replaceChildren(...totalsList(totals));
+    // The server words the check line in the report's language; none for an unchecked report.
+    const check = document.getElementById("report-check");
+    check.textContent = result.check?.text ?? "";
+    check.hidden = !result.check;
     const downloads = document.getElementById("report-downloads");
     const drafts = document.getElementById("invoice-drafts");
     if (job.kind === "invoice") {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from addon.reports.aggregate import build_summary
 from addon.reports.errors import InvalidSnapshot
 from addon.reports.invoice import build_invoice, plan_invoices
-from addon.reports.model import GroupBy, Invoice, Party
+from addon.reports.model import ClockifyCheck, EntryType, GroupBy, Invoice, Party, Totals
 from addon.reports.money import Money, RoundingRule
 from addon.reports.periods import DateRange, Weekday
 from addon.reports.snapshot import (
@@ -152,3 +153,19 @@ def test_a_summary_round_trips_through_json_with_every_grouping() -> None:
 def test_a_summary_snapshot_of_another_schema_is_refused() -> None:
     with pytest.raises(InvalidSnapshot, match="schema"):
         summary_from_json({"schema": 2})
+
+
+def test_a_summary_keeps_its_non_work_pairs_and_check_and_refuses_a_cut_pair() -> None:
+    """`non_work` is a tuple of (EntryType, Totals) pairs: each item decodes by its own type."""
+    summary = replace(
+        build_summary([make_entry(id="a", seconds=600)], [GroupBy.PROJECT]),
+        non_work=((EntryType.BREAK, Totals(900, 0, 2, ())),),
+        check=ClockifyCheck(1, 600, 600, (Money(100, "EUR"),), expenses=None),
+    )
+    stored = json.loads(json.dumps(summary_to_json(summary)))
+    cut = json.loads(json.dumps(stored))
+    cut["non_work"][0].pop()
+
+    assert summary_from_json(stored) == summary
+    with pytest.raises(InvalidSnapshot, match=r"summary\.non_work\[0\]: expected 2 items"):
+        summary_from_json(cut)
