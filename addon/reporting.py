@@ -16,10 +16,9 @@ when an admin issues one (`addon.invoicing`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TypeVar
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
@@ -34,21 +33,10 @@ from addon.reports.terms import InvoiceTerms
 __all__ = ["Progress", "fetch_invoice_drafts", "fetch_summary"]
 
 Progress = Callable[[str, int], None]
-T = TypeVar("T")
 
 
 def _ignore(stage: str, count: int) -> None:
     """The default progress sink: nobody is watching."""
-
-
-def _counted(items: Iterable[T], stage: str, progress: Progress) -> Iterator[T]:
-    count = 0
-    for item in items:
-        count += 1
-        if count % 100 == 0:
-            progress(stage, count)
-        yield item
-    progress(stage, count)
 
 
 def fetch_summary(
@@ -61,8 +49,9 @@ def fetch_summary(
 ) -> Summary:
     """The period's summary, built by our engine from the detailed report (exact money)."""
     progress("entries", 0)
-    fetched = client.detailed_checked(query)
-    entries = _counted(fetched, "entries", progress)
+    fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
+    entries = list(fetched)
+    progress("entries", len(entries))
     summary = build_summary(entries, groups, zone=query.zone, week_start=week_start)
     progress("building", summary.totals.entries)
     return replace(summary, check=as_check(fetched.expected))
@@ -84,11 +73,11 @@ def fetch_invoice_drafts(
     """
     query = replace(query, invoicing=Invoicing.UNINVOICED)
     progress("entries", 0)
-    fetched = client.detailed_checked(query)
-    entries = list(_counted(fetched, "entries", progress))
+    fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
+    entries = list(fetched)
     progress("expenses", 0)
-    fetched_expenses = client.expenses_checked(query)
-    expenses = list(_counted(fetched_expenses, "expenses", progress))
+    fetched_expenses = client.expenses_checked(query, on_rows=lambda n: progress("expenses", n))
+    expenses = list(fetched_expenses)
     progress("building", len(entries))
     check = as_check(fetched.expected, fetched_expenses.expected)
     plan = plan_invoices(entries, expenses, default_currency=client.currency())

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
@@ -195,8 +195,14 @@ class ClockifyClient:
         """Every finished entry of the period, each window checked against Clockify's totals."""
         return iter(self.detailed_checked(query))
 
-    def detailed_checked(self, query: ReportFilter) -> Fetch[TimeEntry]:
-        """The period's entries as they arrive; `.expected` holds Clockify's totals after."""
+    def detailed_checked(
+        self, query: ReportFilter, *, on_rows: Callable[[int], None] | None = None
+    ) -> Fetch[TimeEntry]:
+        """The period's entries as they arrive; `.expected` holds Clockify's totals after.
+
+        Rows are handed out window by window, once each window adds up; `on_rows(n)` reports
+        the rows received so far as pages arrive, for progress shown while a window is read.
+        """
         currency = self.currency()
         zone = load_zone(query.zone)
 
@@ -230,7 +236,7 @@ class ClockifyClient:
         def measure(tally: Tally, entry: TimeEntry) -> None:
             tally.add_entry(entry, entry.start.astimezone(zone).date())
 
-        kind: _Kind[TimeEntry] = _Kind(fetch, totals_only, measure, "entries")
+        kind: _Kind[TimeEntry] = _Kind(fetch, totals_only, measure, "entries", on_rows)
         walk = self._windows(query.period, kind)
         return Fetch[TimeEntry](walk)
 
@@ -238,7 +244,9 @@ class ClockifyClient:
         """Every expense of the period, each window checked against Clockify's totals."""
         return iter(self.expenses_checked(query))
 
-    def expenses_checked(self, query: ReportFilter) -> Fetch[Expense]:
+    def expenses_checked(
+        self, query: ReportFilter, *, on_rows: Callable[[int], None] | None = None
+    ) -> Fetch[Expense]:
         """The period's expenses (`/reports/expenses/detailed`); `.expected` after."""
         currency = self.currency()
 
@@ -255,7 +263,7 @@ class ClockifyClient:
         def measure(tally: Tally, expense: Expense) -> None:
             tally.add_expense(expense)
 
-        kind: _Kind[Expense] = _Kind(fetch, None, measure, "expenses")
+        kind: _Kind[Expense] = _Kind(fetch, None, measure, "expenses", on_rows)
         walk = self._windows(query.period, kind)
         return Fetch[Expense](walk)
 
@@ -539,6 +547,9 @@ class ClockifyClient:
 
     @staticmethod
     def _take(page: Page[T], kind: _Kind[T], rows: list[T], tally: Tally) -> None:
+        kind.received[0] += len(page.items)
+        if kind.on_rows is not None:
+            kind.on_rows(kind.received[0])
         tally.count_rows(page.rows)
         for item in page.items:
             kind.measure(tally, item)
@@ -562,6 +573,8 @@ class _Kind(Generic[T]):
     totals_only: Callable[[DateRange], Expected | None] | None
     measure: Callable[[Tally, T], None]
     noun: str
+    on_rows: Callable[[int], None] | None = None
+    received: list[int] = field(default_factory=lambda: [0])  # rows so far, for on_rows
 
     @staticmethod
     def key(row: object) -> str:

@@ -70,6 +70,9 @@ def test_summary_job_builds_in_the_background_and_matches_clockify(stack: Stack)
     totals = done["result"]["totals"]
     assert totals["entries"] > 100
     assert totals["duration"] == _clockify_total(stack)
+    check = done["result"]["check"]  # what the report was checked against: Clockify's figures
+    assert (check["entries"], check["duration_seconds"]) == (totals["entries"], totals["duration"])
+    assert check["text"].startswith("Checked against Clockify: ")
     assert done["progress"]["stage"] == "done"
     assert done["progress"]["pages"] >= 1
     assert "<svg" in done["result"]["html"] and "<script" not in done["result"]["html"]
