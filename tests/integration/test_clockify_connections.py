@@ -118,6 +118,35 @@ def test_client_for_an_installed_workspace_reads_its_reports(
     assert {e.id for e in entries} == {e.id for e in site.workspace.entries if e.end}
 
 
+def test_a_learned_range_limit_is_kept_for_the_installation_not_relearned_per_report(
+    runtime: Runtime, installed: ClockifyActions, site: Site
+) -> None:
+    from addon.clockify.queries import ReportFilter
+    from addon.reports.periods import DateRange
+
+    quarter = ReportFilter(DateRange(date(2025, 1, 1), date(2025, 3, 31)), "Europe/Berlin")
+    site.workspace.plan = "FREE"  # the sandbox refuses ranges over 31 days on FREE (400)
+    try:
+        started = time.monotonic()
+        with clockify_for(runtime, site.workspace.id) as client:
+            first = list(client.detailed(quarter))
+        learning = [r.status for r in _since(site, started) if "/reports/" in r.path]
+        started = time.monotonic()
+        with clockify_for(runtime, site.workspace.id) as client:  # a new client, as per job
+            again = list(client.detailed(quarter))
+        known = [r.status for r in _since(site, started) if "/reports/" in r.path]
+    finally:
+        site.workspace.plan = "PRO"
+
+    assert {e.id for e in first} == {e.id for e in again} == {e.id for e in site.workspace.entries}
+    assert learning.count(400) == 2  # the quarter refused at both page sizes, once
+    assert 400 not in known and len(known) == 3  # straight to months: Jan, Feb, Mar
+    with runtime.sessions() as session:
+        stored = get_installation(session, site.workspace.id)
+        assert stored is not None
+        assert (stored.report_range_service, stored.report_page_size) == ("MONTHS", 1000)
+
+
 def test_a_rejected_token_flags_the_installation_until_it_is_reinstalled(
     runtime: Runtime, installed: ClockifyActions, site: Site
 ) -> None:
