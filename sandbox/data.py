@@ -189,7 +189,11 @@ class ExpenseCategory:
 
 @dataclass(frozen=True, slots=True)
 class TimeEntry:
-    """One finished entry; `hourly_rate`/`cost_rate` are the rates that applied when tracked."""
+    """One finished entry; `hourly_rate`/`cost_rate` are the rates that applied when tracked.
+
+    `type` is what live rows call it: REGULAR work, or BREAK, HOLIDAY, TIME_OFF (tracked, priced
+    and counted in Clockify's totals like any entry, but not work).
+    """
 
     id: str
     user_id: str
@@ -204,6 +208,7 @@ class TimeEntry:
     currency: str
     hourly_rate: Rate | None
     cost_rate: Rate | None
+    type: str = "REGULAR"
 
     @property
     def seconds(self) -> int:

@@ -22,7 +22,9 @@ numeric code (reports-api.md §7), through a second tree:
      ├── ApiKeyUnknown           401 code 4003  an `X-Api-Key` (the sandbox issues none)
      ├── TokenInvalid            401 code 4017  a bad, foreign or uninstalled add-on token
      ├── AccessDenied            403 code 403   another workspace, or a scope not in the manifest
-     └── TooManyRequests         429 code 429   above the workspace's rate limit
+     ├── PermissionMissing       401, no code   a scope not in the manifest, as live Clockify says
+     ├── UnknownWorkspace        404, no body   a workspace the sandbox does not know (live)
+     └── TooManyRequests         429 code 429   above the workspace's rate limit or hourly quota
 
 Codes 1000, 4003, 4017, 501 and 3000 (unknown route or method) are Clockify's as probed live;
 for 403 and 429 no code is documented, so the sandbox uses the HTTP status as the code.
@@ -105,7 +107,8 @@ class ClockifyApiError(Exception):
     """A refusal by the simulated Clockify API; raise with a message Clockify-like and safe."""
 
     status: ClassVar[int] = 400
-    code: ClassVar[int] = 501
+    code: ClassVar[int | None] = 501
+    empty: ClassVar[bool] = False  # answer with no body at all
 
     def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -149,6 +152,27 @@ class AccessDenied(ClockifyApiError):
     code = 403
 
 
+class PermissionMissing(ClockifyApiError):
+    """A scope missing from the manifest, answered as live Clockify does: 401 naming it.
+
+    The live `code` was never recorded, so none is sent (it is certainly not 4017).
+    """
+
+    status = 401
+    code = None
+
+
+class UnknownWorkspace(ClockifyApiError):
+    """A valid token calling a workspace id Clockify does not know: 404 with an empty body."""
+
+    status = 404
+    code = None
+    empty = True
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
 class TooManyRequests(ClockifyApiError):
     """Raise above the workspace's rate limit; the text is the one the OpenAPI documents."""
 
@@ -177,9 +201,9 @@ def _is_clockify_api() -> bool:
 
 
 def _clockify_answer(
-    status: int, code: int, message: str, headers: dict[str, str] | None = None
+    status: int, code: int | None, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    response = jsonify(message=message, code=code)
+    response = jsonify(message=message) if code is None else jsonify(message=message, code=code)
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -200,6 +224,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ClockifyApiError)
     def _clockify(exc: ClockifyApiError) -> Response:
+        if exc.empty:
+            return Response(status=exc.status, headers=exc.headers)
         return _clockify_answer(exc.status, exc.code, str(exc), exc.headers)
 
     @app.errorhandler(HTTPException)

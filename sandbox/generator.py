@@ -35,7 +35,7 @@ from sandbox.data import (
     Workspace,
     object_id,
 )
-from sandbox.timesheets import SeededIds, make_entries, make_expenses
+from sandbox.timesheets import SeededIds, make_entries, make_expenses, make_non_work_entries
 
 if TYPE_CHECKING:
     from sandbox.state import SandboxState
@@ -89,8 +89,12 @@ def populate(
     start: date,
     end: date,
     currencies: tuple[str, ...],
+    non_work: int = 0,
 ) -> None:
-    """Fill `workspace` (its members already added) with a catalog, rates, entries, expenses."""
+    """Fill `workspace` (its members already added) with a catalog, rates, entries, expenses.
+
+    `non_work` adds that many BREAK, HOLIDAY and TIME_OFF entries (in turn) besides `entries`.
+    """
     if end < start:
         raise ValueError("end must not be before start")
     if entries < 0 or expenses < 0:
@@ -116,6 +120,9 @@ def populate(
         ws.categories[category.id] = category
     _catalog(ws, rng, ids, codes)
     ws.entries.extend(make_entries(ws, rng, ids, entries, start, end))
+    if non_work:
+        ws.entries.extend(make_non_work_entries(ws, rng, ids, non_work, start, end))
+        ws.entries.sort(key=lambda entry: (entry.start, entry.user_id))
     ws.expenses.extend(make_expenses(ws, rng, ids, expenses, start, end))
     ws.revision += 1
 
@@ -206,6 +213,7 @@ def generate_workspace(
     users: int = 5,
     currencies: tuple[str, ...] = ("EUR", "USD", "GBP"),
     time_zone: str = "Europe/Berlin",
+    non_work: int = 0,
 ) -> Workspace:
     """Add a workspace generated from `seed` to `state` and return it.
 
@@ -248,6 +256,7 @@ def generate_workspace(
         start=start,
         end=end,
         currencies=currencies,
+        non_work=non_work,
     )
     state.put_workspace(workspace)
     return workspace

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from sandbox.behaviour import Behaviour
 from sandbox.data import Workspace
 from sandbox.report_query import DetailedQuery, SummaryQuery, TimeQuery, WeeklyQuery
 from sandbox.reports import (
@@ -33,9 +34,15 @@ Json = dict[str, Any]
 
 
 def detailed_body(
-    ws: Workspace, report: DetailedReport, query: DetailedQuery, shape: ShapeMode
+    ws: Workspace,
+    report: DetailedReport,
+    query: DetailedQuery,
+    shape: ShapeMode,
+    behaviour: Behaviour | None = None,
 ) -> Json:
+    behaviour = behaviour or Behaviour()
     rows = [_entry_row(ws, line, query.time, shape) for line in report.lines]
+    rows = [_as_behaved(row, line, behaviour) for row, line in zip(rows, report.lines, strict=True)]
     return {shape.entries_key: rows, "totals": _totals(report.totals, query.time, shape)}
 
 
@@ -118,6 +125,59 @@ def _entry_row(ws: Workspace, line: Line, q: TimeQuery, shape: ShapeMode) -> Jso
         "locked": False,
     }
     row.update(_entry_money(line, q, shape))
+    return row
+
+
+def _as_behaved(row: Json, line: Line, behaviour: Behaviour) -> Json:
+    """The row as the workspace's behaviour serves it: `type`, names, nesting (behaviour.py)."""
+    entry = line.entry
+    if behaviour.row_type == "present":
+        row["type"] = entry.type
+        row["isLocked"] = False
+        row["tagIds"] = [tag["id"] for tag in row.get("tags", [])]
+    if behaviour.row_names == "ids_only":
+        row.pop("tags", None)
+        row.pop("taskName", None)
+        row["tagIds"] = list(entry.tag_ids)
+    if behaviour.row_refs == "nested":
+        row = _nested(row, entry.tag_ids)
+    return row
+
+
+def _nested(row: Json, tag_ids: tuple[str, ...]) -> Json:
+    """Flat `projectId`/`projectName`/... as the regular API's objects; rates without currency."""
+    project_id, client_id = row.pop("projectId"), row.pop("clientId")
+    project = {
+        "id": project_id,
+        "name": row.pop("projectName"),
+        "clientId": client_id,
+        "clientName": row.pop("clientName"),
+        "color": row.pop("projectColor"),
+    }
+    row["project"] = project if project_id else None
+    row["user"] = {
+        "id": row.pop("userId"),
+        "name": row.pop("userName"),
+        "email": row.pop("userEmail"),
+    }
+    task_id, task_name = row.pop("taskId"), row.pop("taskName", None)
+    row["task"] = (
+        None
+        if not task_id
+        else {"id": task_id, **({} if task_name is None else {"name": task_name})}
+    )
+    if "tags" not in row:
+        row["tagIds"] = list(tag_ids)
+    for key in ("hourlyRate", "costRate"):
+        if isinstance(row.get(key), dict):
+            row[key] = {"amount": row[key]["amount"]}
+    if "rate" in row:  # the plain money variant becomes the regular API's rate objects
+        rate, cost = row.pop("rate"), row.pop("costRate")
+        row.pop("earnedRate", None)
+        row["hourlyRate"] = {"amount": rate} if rate else None
+        row["costRate"] = {"amount": cost} if cost else None
+        row["amount"] = row.pop("earnedAmount")
+        row.pop("costAmount", None)
     return row
 
 

@@ -67,8 +67,10 @@ def _bad(message: str) -> ClockifyApiError:
     return ClockifyApiError(message)
 
 
-def parse_detailed(body: Any, workspace: Workspace, page_cap: int) -> DetailedQuery:
-    time = _time_query(body, workspace)
+def parse_detailed(
+    body: Any, workspace: Workspace, page_cap: int, *, clamp_range: bool = False
+) -> DetailedQuery:
+    time = _time_query(body, workspace, clamp_range)
     options = _object(body, "detailedFilter", required=True)
     totals = _object(options, "options").get("totals", "CALCULATE")
     if totals not in ("CALCULATE", "EXCLUDE"):
@@ -78,8 +80,8 @@ def parse_detailed(body: Any, workspace: Workspace, page_cap: int) -> DetailedQu
     return DetailedQuery(time, page, size, sort, totals == "CALCULATE")
 
 
-def parse_summary(body: Any, workspace: Workspace) -> SummaryQuery:
-    time = _time_query(body, workspace)
+def parse_summary(body: Any, workspace: Workspace, *, clamp_range: bool = False) -> SummaryQuery:
+    time = _time_query(body, workspace, clamp_range)
     summary = _object(body, "summaryFilter", required=True)
     groups = summary.get("groups")
     if not isinstance(groups, list) or not 1 <= len(groups) <= 3:
@@ -93,8 +95,8 @@ def parse_summary(body: Any, workspace: Workspace) -> SummaryQuery:
     return SummaryQuery(time, tuple(groups), sort)
 
 
-def parse_weekly(body: Any, workspace: Workspace) -> WeeklyQuery:
-    time = _time_query(body, workspace)
+def parse_weekly(body: Any, workspace: Workspace, *, clamp_range: bool = False) -> WeeklyQuery:
+    time = _time_query(body, workspace, clamp_range)
     weekly = _object(body, "weeklyFilter", required=True)
     group = _enum(weekly, "group", ("USER", "PROJECT"), None, "weeklyFilter.", required=True)
     subgroup = _enum(weekly, "subgroup", ("TIME",), "TIME", "weeklyFilter.")
@@ -104,11 +106,13 @@ def parse_weekly(body: Any, workspace: Workspace) -> WeeklyQuery:
     return WeeklyQuery(time, group, subgroup)
 
 
-def parse_expenses(body: Any, workspace: Workspace, page_cap: int) -> ExpenseQuery:
+def parse_expenses(
+    body: Any, workspace: Workspace, page_cap: int, *, clamp_range: bool = False
+) -> ExpenseQuery:
     body = {} if body is None else body
     if not isinstance(body, dict):
         raise _bad("The request body must be a JSON object")
-    window = _window(body, workspace)
+    window = _window(body, workspace, clamp_range)
     page, size = _page(body, "", page_cap)
     return ExpenseQuery(
         window=window,
@@ -128,7 +132,9 @@ def parse_expenses(body: Any, workspace: Workspace, page_cap: int) -> ExpenseQue
     )
 
 
-def parse_guide_expenses(body: Any, workspace: Workspace, page_cap: int) -> ExpenseQuery:
+def parse_guide_expenses(
+    body: Any, workspace: Workspace, page_cap: int, *, clamp_range: bool = False
+) -> ExpenseQuery:
     """[S002]'s `/reports/expenses`: the same filters, nested in `expenseFilter`, `invoiced`."""
     if not isinstance(body, dict):
         raise _bad("The request body must be a JSON object")
@@ -138,10 +144,10 @@ def parse_guide_expenses(body: Any, workspace: Workspace, page_cap: int) -> Expe
     if invoiced is not None:
         nested["invoicingState"] = "INVOICED" if invoiced else "UNINVOICED"
     flat = {key: body[key] for key in ("dateRangeStart", "dateRangeEnd", "timeZone") if key in body}
-    return parse_expenses({**nested, **flat}, workspace, page_cap)
+    return parse_expenses({**nested, **flat}, workspace, page_cap, clamp_range=clamp_range)
 
 
-def _time_query(body: Any, workspace: Workspace) -> TimeQuery:
+def _time_query(body: Any, workspace: Workspace, clamp_range: bool) -> TimeQuery:
     if not isinstance(body, dict):
         raise _bad("The request body must be a JSON object")
     _enum(body, "exportType", EXPORTS, "JSON")
@@ -157,7 +163,7 @@ def _time_query(body: Any, workspace: Workspace) -> TimeQuery:
     tags = _filter(body, "tags", tag=True)
     rounding = _bool(body, "rounding")
     return TimeQuery(
-        window=_window(body, workspace),
+        window=_window(body, workspace, clamp_range),
         users=_filter(body, "users"),
         clients=_filter(body, "clients"),
         projects=_filter(body, "projects"),
@@ -176,7 +182,9 @@ def _time_query(body: Any, workspace: Workspace) -> TimeQuery:
     )
 
 
-def _window(body: dict[str, Any], workspace: Workspace) -> Window:
+def _window(body: dict[str, Any], workspace: Workspace, clamp_range: bool) -> Window:
+    """The request's range; one longer than the plan allows is refused, or with `clamp_range`
+    silently cut to its first `days` (a FREE plan serving "one month" of it, unconfirmed)."""
     zone_name = body.get("timeZone") or workspace.time_zone
     try:
         zone = ZoneInfo(zone_name) if isinstance(zone_name, str) else None
@@ -190,7 +198,9 @@ def _window(body: dict[str, Any], workspace: Workspace) -> Window:
         raise _bad("dateRangeEnd must not be before dateRangeStart")
     days = MAX_RANGE_DAYS.get(workspace.plan, DEFAULT_MAX_RANGE_DAYS)
     if end.replace(tzinfo=None) - start.replace(tzinfo=None) > timedelta(days=days):
-        raise _bad(f"Date range cannot be longer than {days} days on the {workspace.plan} plan")
+        if not clamp_range:
+            raise _bad(f"Date range cannot be longer than {days} days on the {workspace.plan} plan")
+        end = start + timedelta(days=days) - timedelta(milliseconds=1)
     return Window(start, end, zone)
 
 

@@ -22,12 +22,17 @@ to their defaults.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from sandbox.behaviour import PRESETS, Behaviour, Preset
 from sandbox.data import REGION, SUBDOMAIN, Role, User, Workspace, object_id
 from sandbox.errors import Conflict, NotFound
 from sandbox.faults import FaultInjector
@@ -56,6 +61,8 @@ __all__ = [
 
 # A day: longer than Clockify's 30 minutes is allowed, past that it is surely a typo.
 MAX_USER_TOKEN_SECONDS = 24 * 60 * 60
+QUOTA_WINDOW_SECONDS = 3600
+DEFAULT_BEHAVIOUR = Behaviour()
 
 
 class InstallationStatus(StrEnum):
@@ -130,6 +137,9 @@ class SandboxState:
         self.limiter = WorkspaceLimiter()
         self.recorder = RequestRecorder()
         self.shapes: dict[str, ShapeMode] = {}
+        self.behaviours: dict[str, Behaviour] = {}
+        self.clock: Callable[[], float] = time.monotonic  # the hourly quota's clock
+        self._quota: dict[str, deque[float]] = {}
         self.user_token_seconds = USER_TOKEN_LIFETIME_SECONDS
         self.token_refreshes = 0
         self._ids = itertools.count(1)
@@ -153,6 +163,8 @@ class SandboxState:
             self.installations.clear()
             self.removed.clear()
             self.shapes.clear()
+            self.behaviours.clear()
+            self._quota.clear()
             self.faults.clear()
             self.limiter.reset()
             self.recorder.reset()
@@ -168,6 +180,50 @@ class SandboxState:
     def set_shape(self, workspace_id: str, shape: ShapeMode) -> None:
         with self.lock:
             self.shapes[workspace_id] = shape
+
+    def behaviour(self, workspace_id: str) -> Behaviour:
+        """How this workspace answers where Clockify's behaviour is open (sandbox/behaviour.py)."""
+        with self.lock:
+            return self.behaviours.get(workspace_id, DEFAULT_BEHAVIOUR)
+
+    def set_behaviour(self, workspace_id: str, behaviour: Behaviour) -> None:
+        with self.lock:
+            self.behaviours[workspace_id] = behaviour
+            self._quota.pop(workspace_id, None)
+
+    def apply_preset(self, workspace_id: str, name: str) -> Preset:
+        """Make the workspace answer as preset `name` does: behaviour, shape and plan."""
+        preset = PRESETS.get(name)
+        if preset is None:
+            raise ValueError(f"unknown preset {name!r}; one of {', '.join(PRESETS)}")
+        with self.lock:
+            workspace = self.workspace(workspace_id)
+            self.set_behaviour(workspace_id, preset.behaviour)
+            self.shapes[workspace_id] = preset.shape
+            if preset.plan is not None:
+                workspace.plan = preset.plan
+            workspace.revision += 1  # cached reports were computed under the old plan
+        return preset
+
+    def over_quota(self, workspace_id: str) -> int | None:
+        """Count one request against the workspace's hourly quota, if it has one.
+
+        Returns None when the request may go on, else the whole seconds until the oldest
+        counted request leaves the rolling hour (the 429's `Retry-After`). Refused requests do
+        not count, so waiting as told always works.
+        """
+        with self.lock:
+            quota = self.behaviour(workspace_id).hourly_quota
+            if quota is None:
+                return None
+            now = self.clock()
+            seen = self._quota.setdefault(workspace_id, deque())
+            while seen and seen[0] <= now - QUOTA_WINDOW_SECONDS:
+                seen.popleft()
+            if len(seen) >= quota:
+                return max(1, math.ceil(seen[0] + QUOTA_WINDOW_SECONDS - now))
+            seen.append(now)
+            return None
 
     def set_user_token_seconds(self, seconds: int) -> None:
         """Make every user token minted from now on expire `seconds` after it is issued."""

@@ -106,6 +106,53 @@ def make_entries(
     return made
 
 
+NON_WORK_TYPES = ("BREAK", "HOLIDAY", "TIME_OFF")
+
+
+def make_non_work_entries(
+    ws: Workspace, rng: random.Random, ids: SeededIds, count: int, start: date, end: date
+) -> list[TimeEntry]:
+    """Breaks (30 min at noon), holidays and time off (whole 8-hour days), in turn.
+
+    Some holidays and time off sit on billable projects with rates and are flagged billable, so
+    Clockify prices them in its totals: an add-on that bills them is caught.
+    """
+    zone = ZoneInfo(ws.time_zone)
+    weekdays = [day for day in days_between(start, end) if day.weekday() < 5]
+    users = list(ws.users.values())
+    billable_projects = [p for p in ws.projects.values() if p.billable]
+    made = []
+    for index in range(count):
+        kind = NON_WORK_TYPES[index % len(NON_WORK_TYPES)]
+        user = rng.choice(users)
+        day = rng.choice(weekdays)
+        hour, seconds = (12, 30 * 60) if kind == "BREAK" else (9, 8 * 3600)
+        begin = datetime.combine(day, time(hour)).replace(tzinfo=zone).astimezone(UTC)
+        candidates = [p for p in billable_projects if p.member(user.id)]
+        project = rng.choice(candidates) if candidates and kind != "BREAK" else None
+        billable = project is not None and rng.random() < 0.5
+        hourly, cost = ws.resolve_rates(user.id, project.id if project else None, None)
+        made.append(
+            TimeEntry(
+                ids.new("entry"),
+                user.id,
+                project.id if project else None,
+                None,
+                (),
+                kind.replace("_", " ").title(),
+                begin,
+                begin + timedelta(seconds=seconds),
+                billable,
+                False,
+                ws.project_currency(project.id if project else None),
+                hourly,
+                cost,
+                kind,
+            )
+        )
+    return made
+
+
 def make_expenses(
     ws: Workspace, rng: random.Random, ids: SeededIds, count: int, start: date, end: date
 ) -> list[Expense]:

@@ -9,6 +9,9 @@
     GET    /sandbox/workspaces/<ws>/shape        the ShapeMode, camelCase
     PUT    /sandbox/workspaces/<ws>/shape        {"preset": "official|live|guide", field: choice}
     PATCH  /sandbox/workspaces/<ws>/shape        {field: choice} over the current mode
+    GET    /sandbox/workspaces/<ws>/behaviour    the Behaviour, camelCase, and the plan
+    PUT    /sandbox/workspaces/<ws>/behaviour    {"preset": name, field: value}: a preset (its
+                                                 behaviour, shape and plan), then the fields
     GET    /sandbox/workspaces/<ws>/rate-limit   {"limit", "window", "retryAfter"}
     PUT    /sandbox/workspaces/<ws>/rate-limit   the same fields (each optional)
     GET    /sandbox/requests?workspace=<ws>      {"requests": [...], "busiestSecond": n}
@@ -20,7 +23,11 @@
 `refreshAddonToken` alike; Clockify's 1800 by default), `refreshes` how many the shell handed
 out through `refreshAddonToken` since the last reset.
 
+`behaviour` plays either side of what real Clockify may do (`sandbox/behaviour.py`: silent page
+caps, a FREE range served in part, 401 for a missing scope, row variants, an hourly quota).
+
 In-process tests can use the same objects directly: `state.faults`, `state.set_shape`,
+`state.set_behaviour`, `state.apply_preset`,
 `state.limiter`, `state.recorder`, `state.set_user_token_seconds`, `state.token_refreshes`,
 `generate_workspace(state, ...)`.
 """
@@ -34,6 +41,7 @@ from typing import Any
 from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
+from sandbox.behaviour import PRESETS, Behaviour
 from sandbox.errors import SandboxError
 from sandbox.faults import Fault
 from sandbox.generator import generate_workspace
@@ -74,6 +82,7 @@ def generate() -> ResponseReturnValue:
             users=int(body.get("users", 5)),
             currencies=tuple(body.get("currencies", ("EUR", "USD", "GBP"))),
             time_zone=str(body.get("timeZone", "Europe/Berlin")),
+            non_work=int(body.get("nonWork", 0)),
         )
     except KeyError as exc:
         raise SandboxError(f"{exc.args[0]} is required") from None
@@ -136,6 +145,31 @@ def set_shape(workspace_id: str) -> ResponseReturnValue:
         raise SandboxError(str(exc)) from None
     state.set_shape(workspace_id, shape)
     return shape.as_json()
+
+
+@bp.get(f"{_WS}/behaviour")
+def get_behaviour(workspace_id: str) -> ResponseReturnValue:
+    state = context().state
+    found = state.workspace(workspace_id)
+    return {**state.behaviour(workspace_id).as_json(), "plan": found.plan}
+
+
+@bp.put(f"{_WS}/behaviour")
+def set_behaviour(workspace_id: str) -> ResponseReturnValue:
+    state = context().state
+    found = state.workspace(workspace_id)
+    body = dict(_object())
+    preset = body.pop("preset", None)
+    if preset is not None and preset not in PRESETS:
+        raise SandboxError(f"preset must be one of {', '.join(PRESETS)}")
+    try:  # everything is checked before anything changes
+        behaviour = Behaviour.from_json(body, PRESETS[preset].behaviour if preset else None)
+    except (TypeError, ValueError) as exc:
+        raise SandboxError(str(exc)) from None
+    if preset is not None:
+        state.apply_preset(workspace_id, preset)
+    state.set_behaviour(workspace_id, behaviour)
+    return {**behaviour.as_json(), "plan": found.plan}
 
 
 @bp.get(f"{_WS}/rate-limit")

@@ -11,11 +11,15 @@ Installed as `before_request`/`after_request` on the `api` and `reports_api` blu
    installation, called on the host its claims name (its region's, or for the Reports API of
    a subdomain workspace, its subdomain's), else 401 code 4017; a token of another workspace
    than the URL's is 403;
-5. the workspace's sliding-window rate limit, 429 "Too many requests" (`sandbox/limiter.py`).
+   A valid token calling a workspace id the sandbox does not know gets 404 with an empty body,
+   as live Clockify answers (real-behaviour.md §2);
+5. the workspace's hourly quota when its behaviour sets one (FREE plans' 30 an hour), then its
+   sliding-window rate limit, 429 "Too many requests" (`sandbox/limiter.py`).
 
 Views then declare their scope with `@requires("REPORTS_READ")`; a scope missing from the
 manifest's `scopes` is 403 naming it, as the add-on docs say ("HTTP 403 FORBIDDEN",
-addon-platform.md §1.3). Whatever the outcome, `after_request` logs the request.
+addon-platform.md §1.3), or 401 naming it when the workspace's behaviour plays live Clockify
+(`missing_scope: 401`). Whatever the outcome, `after_request` logs the request.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from sandbox.errors import (
     AccessDenied,
     ApiKeyUnknown,
     AuthMissing,
+    PermissionMissing,
     TokenInvalid,
     TooManyRequests,
+    UnknownWorkspace,
 )
 from sandbox.faults import Fault, FaultKind
 from sandbox.limiter import retry_after_seconds
@@ -83,9 +89,10 @@ def requires(scope: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             found = installation()
             scopes = found.manifest.document.get("scopes") or []
             if scope not in scopes:
-                raise AccessDenied(
-                    f"Addon with id {found.addon_id} does not have permission {scope}"
-                )
+                said = f"Addon with id {found.addon_id} does not have permission {scope}"
+                if context().state.behaviour(found.workspace_id).missing_scope == 401:
+                    raise PermissionMissing(said)
+                raise AccessDenied(said)
             return view(*args, **kwargs)
 
         return checked
@@ -111,6 +118,9 @@ def _before(on_subdomains: bool) -> Response | None:
             if answer is not None:
                 return answer
     g.installation = _authenticate(workspace_id, on_subdomains)
+    over = state.over_quota(g.installation.workspace_id)
+    if over is not None:
+        raise TooManyRequests(headers={"Retry-After": str(over)})
     wait = state.limiter.admit(g.installation.workspace_id)
     if wait is not None:
         policy = state.limiter.policy(g.installation.workspace_id)
@@ -216,6 +226,8 @@ def _authenticate(workspace_id: str | None, on_subdomains: bool) -> Installation
     if home is None or not _is_home_host(home, on_subdomains):
         raise TokenInvalid()  # this host does not know the workspace (another region)
     if workspace_id is not None and workspace_id != found.workspace_id:
+        if workspace_id not in state.workspaces:
+            raise UnknownWorkspace()
         raise AccessDenied(f"Access denied: the token is not for workspace {workspace_id}")
     g.token_user = claims.get("user")
     return found
