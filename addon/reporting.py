@@ -18,10 +18,11 @@ from typing import TypeVar
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
+from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.reports.aggregate import build_summary
 from addon.reports.invoice import build_invoice, plan_invoices
-from addon.reports.model import GroupBy, Invoice, Party, Summary
+from addon.reports.model import GroupBy, Invoice, NonWorkTime, Party, Summary
 from addon.reports.periods import Weekday
 from addon.reports.terms import InvoiceTerms
 
@@ -51,12 +52,20 @@ def fetch_summary(
     groups: Sequence[GroupBy],
     *,
     week_start: Weekday,
+    non_work: NonWorkTime = NonWorkTime.SEPARATE,
     progress: Progress = _ignore,
 ) -> Summary:
-    """The period's summary, built by our engine from the detailed report (exact money)."""
+    """The period's summary, built by our engine from the detailed report (exact money).
+
+    Names the rows leave out are filled in from the workspace's listings as entries stream by
+    (`addon.clockify.names`); `non_work` says where breaks, holidays and time off go.
+    """
     progress("entries", 0)
-    entries = _counted(client.detailed(query), "entries", progress)
-    summary = build_summary(entries, groups, zone=query.zone, week_start=week_start)
+    names = WorkspaceNames(client)
+    entries = fill_entries(_counted(client.detailed(query), "entries", progress), names)
+    summary = build_summary(
+        entries, groups, zone=query.zone, week_start=week_start, non_work=non_work
+    )
     progress("building", summary.totals.entries)
     return summary
 
@@ -74,12 +83,16 @@ def fetch_invoice_drafts(
     Clockify is asked for uninvoiced rows only, whatever the filter said: detailed rows need not
     say whether an entry is invoiced (the spec's rows have no such field), so only this filter
     keeps time marked invoiced by an earlier invoice (`addon.invoice_marking`) off the next one.
+    Missing names and clients are filled in first (`addon.clockify.names`): expense rows never
+    name their client, and without it they would not reach any invoice. Breaks, holidays and
+    time off are never billed (`plan_invoices`); each draft counts those it left out.
     """
     query = replace(query, invoicing=Invoicing.UNINVOICED)
+    names = WorkspaceNames(client)
     progress("entries", 0)
-    entries = list(_counted(client.detailed(query), "entries", progress))
+    entries = list(fill_entries(_counted(client.detailed(query), "entries", progress), names))
     progress("expenses", 0)
-    expenses = list(_counted(client.expenses(query), "expenses", progress))
+    expenses = list(fill_expenses(_counted(client.expenses(query), "expenses", progress), names))
     progress("building", len(entries))
     plan = plan_invoices(entries, expenses, default_currency=client.currency())
     if not plan.batches:

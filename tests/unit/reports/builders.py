@@ -72,11 +72,12 @@ def make_expense(
     project: Ref | None = WEBSITE,
     billable: bool = True,
     invoiced: bool = False,
+    user: Ref = ANN,
 ) -> Expense:
     return Expense(
         id=id,
         date=day,
-        user=ANN,
+        user=user,
         project=project,
         client=client,
         category=category,
