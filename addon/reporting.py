@@ -22,11 +22,12 @@ from datetime import date
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
+from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.clockify.reconcile import as_check
 from addon.reports.aggregate import build_summary
 from addon.reports.invoice import build_invoice, plan_invoices
-from addon.reports.model import GroupBy, Invoice, Party, Summary
+from addon.reports.model import GroupBy, Invoice, NonWorkTime, Party, Summary
 from addon.reports.periods import Weekday
 from addon.reports.terms import InvoiceTerms
 
@@ -45,14 +46,22 @@ def fetch_summary(
     groups: Sequence[GroupBy],
     *,
     week_start: Weekday,
+    non_work: NonWorkTime = NonWorkTime.SEPARATE,
     progress: Progress = _ignore,
 ) -> Summary:
-    """The period's summary, built by our engine from the detailed report (exact money)."""
+    """The period's summary, built by our engine from the detailed report (exact money).
+
+    Names the rows leave out are filled in from the workspace's listings as entries stream by
+    (`addon.clockify.names`); `non_work` says where breaks, holidays and time off go.
+    """
     progress("entries", 0)
+    names = WorkspaceNames(client)
     fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
-    entries = list(fetched)
+    entries = list(fill_entries(fetched, names))
     progress("entries", len(entries))
-    summary = build_summary(entries, groups, zone=query.zone, week_start=week_start)
+    summary = build_summary(
+        entries, groups, zone=query.zone, week_start=week_start, non_work=non_work
+    )
     progress("building", summary.totals.entries)
     return replace(summary, check=as_check(fetched.expected))
 
@@ -70,14 +79,18 @@ def fetch_invoice_drafts(
     Clockify is asked for uninvoiced rows only, whatever the filter said: detailed rows need not
     say whether an entry is invoiced (the spec's rows have no such field), so only this filter
     keeps time marked invoiced by an earlier invoice (`addon.invoice_marking`) off the next one.
+    Missing names and clients are filled in first (`addon.clockify.names`): expense rows never
+    name their client, and without it they would not reach any invoice. Breaks, holidays and
+    time off are never billed (`plan_invoices`); each draft counts those it left out.
     """
     query = replace(query, invoicing=Invoicing.UNINVOICED)
+    names = WorkspaceNames(client)
     progress("entries", 0)
     fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
-    entries = list(fetched)
+    entries = list(fill_entries(fetched, names))
     progress("expenses", 0)
     fetched_expenses = client.expenses_checked(query, on_rows=lambda n: progress("expenses", n))
-    expenses = list(fetched_expenses)
+    expenses = list(fill_expenses(fetched_expenses, names))
     progress("building", len(entries))
     check = as_check(fetched.expected, fetched_expenses.expected)
     plan = plan_invoices(entries, expenses, default_currency=client.currency())

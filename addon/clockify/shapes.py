@@ -9,6 +9,12 @@ so each reader accepts every documented variant and normalises it:
 * money in minor units, integer or fractional (rounded once by `money_from_report`), as plain
   `rate`/`earnedRate`/`amount`/`earnedAmount`, as `amounts[{type, value}]` or as
   `hourlyRate{amount, currency}`; a rate of 0 means "no rate applied" and becomes `None`;
+* references flat (`projectId`/`projectName`, ...) or nested as the regular API has them
+  (`project{id,name,clientId,clientName}`, `user{}`, `task{}`, `client{}`), tags as
+  `tags[{id,name}]` or only `tagIds`; two forms of one field must agree, and a name without
+  an id is refused, so a row that named a project never lands in "Without project". Names a
+  row leaves out are "" here and filled in from the workspace's listings (`names.py`);
+* the row `type` (REGULAR when absent; BREAK, HOLIDAY, TIME_OFF), an unknown one refused;
 * expenses from `/reports/expenses/detailed` (flat `userId`, `categoryName`, `notes`,
   `invoicingInfo`) or the guide's `/reports/expenses` (nested `user`/`project`, `category`,
   `description`, `invoiced`), with `expensesCount` or `expenseCount`.
@@ -31,7 +37,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from addon.clockify.errors import ClockifyResponseError
-from addon.reports.model import Expense, Ref, TimeEntry
+from addon.reports.model import EntryType, Expense, Ref, TimeEntry
 from addon.reports.money import Money, money_from_report
 
 __all__ = [
@@ -135,16 +141,17 @@ def _time_entry(row: Row, path: str, fallback: str) -> TimeEntry | None:
         return None  # running: reports only bill finished time
     entry_id = _id(row, path)
     rate, earned = _entry_money(row, path, fallback)
+    project, client = _project_and_client(row, path)
     return _build(
         path,
         lambda: TimeEntry(
             id=entry_id,
             description=_optional_text(row, "description", path),
             user=_required_ref(row, "user", path),
-            project=_flat_ref(row, "project", path),
-            client=_flat_ref(row, "client", path),
-            task=_flat_ref(row, "task", path),
-            tags=_tags(row.get("tags"), f"{path}.tags"),
+            project=project,
+            client=client,
+            task=_ref(row, "task", path),
+            tags=_tags(row, path),
             start=_instant(interval.get("start"), f"{path}.timeInterval.start"),
             end=_instant(interval.get("end"), f"{path}.timeInterval.end"),
             duration=_duration(interval.get("duration"), f"{path}.timeInterval.duration"),
@@ -152,8 +159,25 @@ def _time_entry(row: Row, path: str, fallback: str) -> TimeEntry | None:
             invoiced=_invoiced(row, path),
             hourly_rate=rate,
             earned=earned,
+            type=_entry_type(row.get("type"), f"{path}.type"),
         ),
     )
+
+
+def _entry_type(value: object, path: str) -> EntryType:
+    """REGULAR when absent (older rows and the spec have no `type`); an unknown type is refused.
+
+    Refused rather than read as work: a new kind of non-work time would otherwise be billed.
+    """
+    if value is None:
+        return EntryType.REGULAR
+    try:
+        return EntryType(_text(value, path))
+    except ValueError:
+        known = ", ".join(EntryType)
+        raise ClockifyResponseError(
+            f"{path}: expected one of {known}, got {value!r:.40}."
+        ) from None
 
 
 def _entry_money(row: Row, path: str, fallback: str) -> tuple[Money | None, Money | None]:
@@ -196,14 +220,15 @@ def _expense(row: Row, path: str, fallback: str) -> Expense:
         category = category.get("name")
     invoiced = _invoiced(row, path)
     notes = row.get("notes", row.get("description"))
+    project, client = _project_and_client(row, path)
     return _build(
         path,
         lambda: Expense(
             id=_id(row, path),
             date=_day(row.get("date"), f"{path}.date"),
             user=_required_ref(row, "user", path),
-            project=_ref(row, "project", path),
-            client=_ref(row, "client", path),
+            project=project,
+            client=client,
             category=_text(category, f"{path}.categoryName"),
             amount=_money(row.get("amount"), currency, f"{path}.amount"),
             billable=_flag(row, "billable", path),
@@ -279,13 +304,13 @@ def _id(row: Row, path: str) -> str:
 
 
 def _ref(row: Row, name: str, path: str) -> Ref | None:
-    """`{name}: {id, name}` (the guide's nesting) or flat `{name}Id`/`{name}Name`."""
-    if name in row:
-        if row[name] is None:
-            return None
-        nested = _object(row[name], f"{path}.{name}")
-        return _pair(nested.get("id"), nested.get("name"), f"{path}.{name}", "id", "name")
-    return _flat_ref(row, name, path)
+    """The `name` object of a row, from `{name}: {id, name}` and/or flat `{name}Id`/`{name}Name`.
+
+    Both forms may be present (regular-API-style rows next to the report spec's); they must then
+    name the same object. A form that says "none" (`""`, null) against one naming an object is a
+    disagreement too: picking either would silently move the row into or out of "Without ...".
+    """
+    return _agree(path, name, [_nested(row, name, path), _flat(row, name, path)])
 
 
 def _required_ref(row: Row, name: str, path: str) -> Ref:
@@ -295,28 +320,106 @@ def _required_ref(row: Row, name: str, path: str) -> Ref:
     return ref
 
 
-def _flat_ref(row: Row, name: str, path: str) -> Ref | None:
-    return _pair(row.get(f"{name}Id"), row.get(f"{name}Name"), path, f"{name}Id", f"{name}Name")
+def _project_and_client(row: Row, path: str) -> tuple[Ref | None, Ref | None]:
+    """A row's project, and its client from flat, nested `client` or the nested project's fields.
+
+    Regular-API-style rows carry the client inside the project (`project.clientId`); every form
+    present must agree.
+    """
+    project = _ref(row, "project", path)
+    forms = [_nested(row, "client", path), _flat(row, "client", path)]
+    nested = row.get("project")
+    if isinstance(nested, Mapping) and ("clientId" in nested or "clientName" in nested):
+        where = f"{path}.project"
+        forms.append(
+            _form(nested.get("clientId"), nested.get("clientName"), where, "clientId", "clientName")
+        )
+    return project, _agree(path, "client", forms)
 
 
-def _pair(ref_id: object, ref_name: object, path: str, id_key: str, name_key: str) -> Ref | None:
-    if ref_id is None or ref_id == "":
+# One form of a reference as (id path, the object or None for "names nothing", name path);
+# a form the row does not carry at all is None.
+_Reading = tuple[str, Ref | None, str]
+_Form = _Reading | None
+
+
+def _nested(row: Row, name: str, path: str) -> _Form:
+    if name not in row:
         return None
-    name = "" if ref_name is None else _text(ref_name, f"{path}.{name_key}")
-    return Ref(_text(ref_id, f"{path}.{id_key}"), name)
+    where = f"{path}.{name}"
+    if row[name] is None:
+        return (f"{where}.id", None, f"{where}.name")
+    nested = _object(row[name], where)
+    return _form(nested.get("id"), nested.get("name"), where, "id", "name")
 
 
-def _tags(value: object, path: str) -> tuple[Ref, ...]:
-    if value is None:
-        return ()
-    refs = []
-    for i, item in enumerate(_array(value, path)):
-        tag = _object(item, f"{path}[{i}]")
-        ref = _pair(tag.get("id"), tag.get("name"), f"{path}[{i}]", "id", "name")
-        if ref is None:
-            raise ClockifyResponseError(f"{path}[{i}].id: missing.")
-        refs.append(ref)
-    return tuple(refs)
+def _flat(row: Row, name: str, path: str) -> _Form:
+    id_key, name_key = f"{name}Id", f"{name}Name"
+    if id_key not in row and name_key not in row:
+        return None
+    return _form(row.get(id_key), row.get(name_key), path, id_key, name_key)
+
+
+def _form(ref_id: object, ref_name: object, path: str, id_key: str, name_key: str) -> _Reading:
+    """One form's reading; a name without an id is refused, never read as "no object"."""
+    id_path, name_path = f"{path}.{id_key}", f"{path}.{name_key}"
+    name = "" if ref_name is None else _text(ref_name, name_path)
+    if ref_id is None or ref_id == "":
+        if name:
+            raise ClockifyResponseError(f"{id_path}: missing, but {name_key} names {name!r:.40}.")
+        return (id_path, None, name_path)
+    return (id_path, Ref(_text(ref_id, id_path), name), name_path)
+
+
+def _agree(path: str, name: str, forms: Sequence[_Form]) -> Ref | None:
+    """The one object every present form names (names may be missing from some forms)."""
+    present = [form for form in forms if form is not None]
+    if not present:
+        return None
+    first_path, found, first_name_path = present[0]
+    for id_path, ref, name_path in present[1:]:
+        if (ref is None) != (found is None) or (ref and found and ref.id != found.id):
+            shown = "none" if ref is None else repr(ref.id)
+            other = "none" if found is None else repr(found.id)
+            raise ClockifyResponseError(
+                f"{id_path}: {shown:.40} disagrees with {first_path} ({other:.40})."
+            )
+        if ref and found and ref.name and found.name and ref.name != found.name:
+            raise ClockifyResponseError(
+                f"{name_path}: {ref.name!r:.40} disagrees with {first_name_path} "
+                f"({found.name!r:.40})."
+            )
+        if ref and found and not found.name:
+            found = ref
+    return found
+
+
+def _tags(row: Row, path: str) -> tuple[Ref, ...]:
+    """`tags[{id, name}]`, or only `tagIds` (names come later from the tag listing).
+
+    With both, they must hold the same ids: a tag in one list only would be kept or dropped
+    depending on which list we happened to read.
+    """
+    tags: list[Ref] = []
+    if row.get("tags") is not None:
+        where = f"{path}.tags"
+        for i, item in enumerate(_array(row["tags"], where)):
+            item_row = _object(item, f"{where}[{i}]")
+            _, tag, _ = _form(
+                item_row.get("id"), item_row.get("name"), f"{where}[{i}]", "id", "name"
+            )
+            if tag is None:
+                raise ClockifyResponseError(f"{where}[{i}].id: missing.")
+            tags.append(tag)
+    if row.get("tagIds") is None:
+        return tuple(tags)
+    where = f"{path}.tagIds"
+    ids = [_text(item, f"{where}[{i}]") for i, item in enumerate(_array(row["tagIds"], where))]
+    if row.get("tags") is None:
+        return tuple(Ref(tag_id, "") for tag_id in ids if tag_id)
+    if set(ids) != {tag.id for tag in tags}:
+        raise ClockifyResponseError(f"{where}: holds other ids than {path}.tags.")
+    return tuple(tags)
 
 
 def _instant(value: object, path: str) -> datetime:

@@ -63,7 +63,13 @@ def build_content(
     query = spec.filters.query(period, spec.cadence.zone)
     stem = f"{slug(spec.name)}-{period.start.isoformat()}-{period.end.isoformat()}"
     if spec.kind is ReportKind.SUMMARY:
-        summary = fetch_summary(client, query, spec.groups, week_start=spec.week_start)
+        summary = fetch_summary(
+            client,
+            query,
+            spec.groups,
+            week_start=spec.week_start,
+            non_work=spec.filters.non_work_time,
+        )
         return _summary_content(summary, spec, fmt, period, subject, intro, stem)
     terms = defaults.invoice_terms(zone=spec.cadence.zone, fmt=fmt)
     invoices = fetch_invoice_drafts(client, query, terms=terms, issue_date=due)

@@ -22,7 +22,7 @@ from addon.clockify.queries import Invoicing, ReportFilter
 from addon.mail.compose import Recipients
 from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import shorten
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import DateRange, Weekday
 from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSchedule, MonthDay
 from addon.store.models import Schedule
@@ -89,7 +89,12 @@ def _ids(name: str, value: object) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportFilters:
-    """Which time a scheduled report covers; empty tuples and None filter nothing."""
+    """Which time a scheduled report covers; empty tuples and None filter nothing.
+
+    `non_work_time` is not a Clockify filter but ours: where a summary puts breaks, holidays
+    and time off (`NonWorkTime`). It sits with the filters because it decides, like them,
+    which time the totals count; invoices never bill that time whatever it says.
+    """
 
     clients: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
@@ -97,6 +102,7 @@ class ReportFilters:
     tags: tuple[str, ...] = ()
     billable: bool | None = None
     invoicing: Invoicing = Invoicing.ALL
+    non_work_time: NonWorkTime = NonWorkTime.SEPARATE
 
     def __post_init__(self) -> None:
         for name in ("clients", "projects", "users", "tags"):
@@ -104,6 +110,8 @@ class ReportFilters:
         if self.billable is not None and not isinstance(self.billable, bool):
             raise _fail("filters.billable", "filters.billable must be true, false or null.")
         object.__setattr__(self, "invoicing", _enum(Invoicing, "filters.invoicing", self.invoicing))
+        non_work = _enum(NonWorkTime, "filters.non_work_time", self.non_work_time)
+        object.__setattr__(self, "non_work_time", non_work)
 
     def query(self, period: DateRange, zone: str) -> ReportFilter:
         return ReportFilter(
@@ -125,6 +133,7 @@ class ReportFilters:
             "tags": list(self.tags),
             "billable": self.billable,
             "invoicing": self.invoicing.value,
+            "non_work_time": self.non_work_time.value,
         }
 
 
@@ -212,7 +221,7 @@ class ScheduleSpec:
         raw_filters = data.get("filters") or {}
         if not isinstance(raw_filters, Mapping):
             raise _fail("filters", "filters must be an object.")
-        known = {"clients", "projects", "users", "tags", "billable", "invoicing"}
+        known = {"clients", "projects", "users", "tags", "billable", "invoicing", "non_work_time"}
         unknown = sorted(set(raw_filters) - known)
         if unknown:
             raise _fail("filters", f"Unknown filter {shorten(unknown[0])}.")
@@ -326,6 +335,8 @@ def spec_of(row: Schedule) -> ScheduleSpec:
         tags=_list(raw_filters.get("tags")),
         billable=raw_filters.get("billable"),
         invoicing=Invoicing(raw_filters.get("invoicing", Invoicing.ALL.value)),
+        # schedules saved before the option existed read the default
+        non_work_time=NonWorkTime(raw_filters.get("non_work_time", NonWorkTime.SEPARATE.value)),
     )
     cadence = Cadence(
         frequency=Frequency(row.frequency),

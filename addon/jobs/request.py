@@ -47,7 +47,9 @@ _FIELDS: Final = frozenset(
 _INVOICE_FIELDS: Final = frozenset(
     {"grouping", "due_days", "tax_percent", "second_tax_percent", "discount_percent", "notes"}
 )
-_FILTERS: Final = frozenset({"clients", "projects", "users", "tags", "billable", "invoicing"})
+_FILTERS: Final = frozenset(
+    {"clients", "projects", "users", "tags", "billable", "invoicing", "non_work_time"}
+)
 
 
 class InvalidReportRequest(ReportError):

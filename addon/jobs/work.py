@@ -164,6 +164,7 @@ def build_report(
                 query,
                 request.groups,
                 week_start=request.week_start,
+                non_work=request.filters.non_work_time,
                 progress=context.progress,
             )
             context.progress("rendering", summary.totals.entries)

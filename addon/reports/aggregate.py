@@ -11,6 +11,8 @@ Semantics, chosen to match Clockify:
   way Clockify rounds its float totals. So child rows may differ from their parent by rounding,
   while the grand total never depends on the grouping.
 - Grouped by TAG, an entry counts once under each of its tags; see `Summary`.
+- BREAK, HOLIDAY and TIME_OFF entries follow `NonWorkTime`: kept apart (the default), counted
+  like work, or left out; see `build_summary`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from addon.reports.errors import InvalidGrouping
-from addon.reports.model import Expense, GroupBy, Ref, Summary, SummaryRow, TimeEntry, Totals
+from addon.reports.model import (
+    EntryType,
+    Expense,
+    GroupBy,
+    NonWorkTime,
+    Ref,
+    Summary,
+    SummaryRow,
+    TimeEntry,
+    Totals,
+)
 from addon.reports.money import Money, round_ratio
 from addon.reports.periods import DateRange, Weekday, load_zone, month_start, utc_bounds
 from addon.reports.periods import week_start as start_of_week
@@ -252,18 +264,31 @@ def build_summary(
     week_start: Weekday = Weekday.MONDAY,
     where: EntryFilter | None = None,
     rates: RateBook = NO_RATES,
+    non_work: NonWorkTime = NonWorkTime.SEPARATE,
 ) -> Summary:
     """Group entries by up to three dimensions, in order, with totals at every level.
 
     Rows sort by name (case-insensitive), "Without ..." rows last; DATE, WEEK (the week's first
     day) and MONTH (`YYYY-MM`) keys are ISO text, so they sort chronologically.
+
+    Non-work entries (BREAK, HOLIDAY, TIME_OFF) under `NonWorkTime.SEPARATE` stay out of `rows`
+    and `totals` and are summed per type in `Summary.non_work` (only types present, in
+    `EntryType` order). Those totals hold time and entry counts but no billable time and no
+    amounts: non-work time is never billed (`plan_invoices`), and a figure beside it would read
+    as money owed. INCLUDE counts them exactly like work, so the figures match Clockify's own
+    summary; EXCLUDE drops them.
     """
     checked = _check_groups(groups)
     keep = _matcher(where, zone) if where else None
     keyers = [_keyer(group, zone, week_start) for group in checked]
     root = _Node()
+    apart: dict[EntryType, _Node] = {}
     for entry in entries:
         if keep is not None and not keep(entry):
+            continue
+        if not entry.type.is_work and non_work is not NonWorkTime.INCLUDE:
+            if non_work is NonWorkTime.SEPARATE:
+                apart.setdefault(entry.type, _Node()).add(entry.duration, False, None)
             continue
         earned = _earned(entry, rates)
         duration, billable = entry.duration, entry.billable
@@ -278,4 +303,5 @@ def build_summary(
                     below.append(node)
             level = below
     rows = _freeze(checked, root, {})
-    return Summary(checked, zone, week_start, root.totals(), rows)
+    non_work_totals = tuple((kind, apart[kind].totals()) for kind in EntryType if kind in apart)
+    return Summary(checked, zone, week_start, root.totals(), rows, non_work_totals)

@@ -46,12 +46,17 @@ __all__ = ["InvoiceBatch", "InvoicePlan", "build_invoice", "plan_invoices"]
 
 @dataclass(frozen=True, slots=True)
 class InvoiceBatch:
-    """What one invoice will bill: one client, one currency, its priced entries and expenses."""
+    """What one invoice will bill: one client, one currency, its priced entries and expenses.
+
+    `non_work_left_out` counts the BREAK, HOLIDAY and TIME_OFF entries this invoice would have
+    billed (billable, not invoiced, this client, priced in this currency) had they been work.
+    """
 
     client: Ref
     currency: str
     entries: tuple[PricedEntry, ...]
     expenses: tuple[Expense, ...]
+    non_work_left_out: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,23 +78,31 @@ def plan_invoices(
     """Price billable, uninvoiced entries and group them with expenses by client and currency.
 
     An entry no level prices is billed at zero in `default_currency` (the workspace currency),
-    so its time still shows. Non-billable or already invoiced items are not billed at all.
+    so its time still shows. Non-billable or already invoiced items are not billed at all, and
+    neither are non-work entries (BREAK, HOLIDAY, TIME_OFF), whatever their billable flag and
+    rate say: they are counted on the batch they would have joined instead, so the invoice can
+    say what it left out. A client with only non-work time gets no batch (nothing to bill).
     """
     currency_exponent(default_currency)
     clients: dict[str, Ref] = {}
     groups: dict[tuple[str, str], tuple[list[PricedEntry], list[Expense]]] = {}
+    left_out: dict[tuple[str, str], int] = {}
     no_client_entries: list[str] = []
     no_client_expenses: list[str] = []
     for entry in entries:
         if not entry.billable or entry.invoiced:
             continue
         if entry.client is None:
-            no_client_entries.append(entry.id)
+            if entry.type.is_work:
+                no_client_entries.append(entry.id)
             continue
         priced = resolve_rate(entry, rates)
-        currency = priced.rate.currency if priced.rate else default_currency
+        key = (entry.client.id, priced.rate.currency if priced.rate else default_currency)
+        if not entry.type.is_work:
+            left_out[key] = left_out.get(key, 0) + 1
+            continue
         clients.setdefault(entry.client.id, entry.client)
-        bucket = groups.setdefault((entry.client.id, currency), ([], []))
+        bucket = groups.setdefault(key, ([], []))
         bucket[0].append(PricedEntry(entry, priced.rate, priced.source))
     for expense in expenses:
         if not expense.billable or expense.invoiced:
@@ -102,7 +115,13 @@ def plan_invoices(
         groups.setdefault(key, ([], []))[1].append(expense)
     batches = sorted(
         (
-            InvoiceBatch(clients[client_id], currency, tuple(found), tuple(spent))
+            InvoiceBatch(
+                clients[client_id],
+                currency,
+                tuple(found),
+                tuple(spent),
+                left_out.get((client_id, currency), 0),
+            )
             for (client_id, currency), (found, spent) in groups.items()
         ),
         key=lambda b: (b.client.name.casefold(), b.client.id, b.currency),
@@ -268,4 +287,5 @@ def build_invoice(
         total=Money(total, currency),
         actual_seconds=sum(line.actual_seconds for line in time_lines),
         billed_seconds=sum(line.billed_seconds for line in time_lines),
+        non_work_left_out=batch.non_work_left_out,
     )

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from addon.clockify.queries import Invoicing
 from addon.delivery.spec import MAX_IDS, AttachmentFormat, ReportKind
 from addon.render.i18n import DurationStyle
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.schedules import Coverage, Frequency
 from addon.store.models import DeliveryState
@@ -71,6 +71,10 @@ _FILTERS: Final = {
         "tags": _ids(),
         "billable": {"type": ["boolean", "null"]},
         "invoicing": _enum(Invoicing),
+        "non_work_time": {
+            **_enum(NonWorkTime),
+            "description": "Breaks, holidays, time off: apart, counted or left out",
+        },
     },
 }
 _ADDRESSES: Final = {"type": "array", "items": {"type": "string"}}

@@ -12,7 +12,7 @@ from addon.clockify.queries import Invoicing
 from addon.delivery.spec import ReportKind
 from addon.render.files import FileFormat
 from addon.render.i18n import DurationStyle
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
 from addon.store.models import MarkingState
@@ -167,6 +167,10 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
                     "tags": _IDS,
                     "billable": {"type": ["boolean", "null"]},
                     "invoicing": _enum(Invoicing),
+                    "non_work_time": {
+                        **_enum(NonWorkTime),
+                        "description": "Breaks, holidays, time off: apart, counted or left out",
+                    },
                 },
             },
             "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3},

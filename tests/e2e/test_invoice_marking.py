@@ -77,9 +77,18 @@ def test_issuing_marks_exactly_the_billed_entries_and_the_next_run_skips_them(
     assert listed[0]["clockify"]["state"] == "marked"
 
     _, again = _drafts(api, refresh=True)
-    billed_again = [d for d in again if d["client"]["id"] == draft["client"]["id"]]
-    assert all(d["currency"] != draft["currency"] for d in billed_again), billed_again
-    assert {d["client"]["id"] for d in again} == {d["client"]["id"] for d in drafts[1:]}
+    billed_again = [
+        d
+        for d in again
+        if d["client"]["id"] == draft["client"]["id"] and d["currency"] == draft["currency"]
+    ]
+    # Its time is marked and skipped; its expenses come back (one line each) until the admin
+    # marks them in Clockify, which documents no endpoint for it (addon.invoice_marking).
+    assert [d["lines"] for d in billed_again] == (
+        [marking["expenses"]] if marking["expenses"] else []
+    ), billed_again
+    others = {d["client"]["id"] for d in drafts[1:]}
+    assert {d["client"]["id"] for d in again} - {draft["client"]["id"]} == others
 
 
 def test_an_admin_may_issue_without_marking_and_mark_later(lite: Stack) -> None:

@@ -70,6 +70,7 @@ def test_a_schedule_is_created_previewed_paused_edited_and_deleted(
     frame.locator("#s-time").fill("17:30")
     frame.locator("#s-zone").fill("Europe/Berlin")
     sidebar.tick("s-clients", "Acme Logistics")
+    frame.locator("#s-non-work-time").select_option("EXCLUDE")
     frame.get_by_label("To", exact=True).fill("boss@example.com, team@example.com")
     frame.get_by_role("button", name="Preview next sends").click()
     sends = frame.locator("#s-next time")
@@ -91,6 +92,7 @@ def test_a_schedule_is_created_previewed_paused_edited_and_deleted(
         if c.name == "Acme Logistics"
     )
     assert stored["filters"]["clients"] == [acme]
+    assert stored["filters"]["non_work_time"] == "EXCLUDE"
     assert stored["formats"] == ["csv", "xlsx", "pdf"]
     assert (stored["weekday"], stored["hour"], stored["minute"]) == ("FRIDAY", 17, 30)
     assert stored["recipients"]["to"] == ["boss@example.com", "team@example.com"]

@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, ValidationError
 
+from addon.delivery.spec import ScheduleSpec, spec_of
+from addon.reports.model import NonWorkTime
 from addon.runtime import Runtime
 from addon.store import schedules as store
 from addon.store.models import DeliveryState
@@ -115,6 +117,33 @@ def test_schedule_crud_round_trip(api: Api) -> None:
     assert api("DELETE", f"/schedules/{sid}").status_code == 204
     assert api("GET", f"/schedules/{sid}").status_code == 404
     assert api("GET", "/schedules").json == {"schedules": []}
+
+
+def test_non_work_time_is_stored_with_the_schedule_and_old_ones_read_the_default(
+    api: Api, runtime: Runtime
+) -> None:
+    created = api("POST", "/schedules", {**SPEC, "filters": {"non_work_time": "EXCLUDE"}}).json
+    sid = created["id"]
+    assert created["filters"]["non_work_time"] == "EXCLUDE"
+    assert api("GET", f"/schedules/{sid}").json["filters"]["non_work_time"] == "EXCLUDE"
+    with runtime.sessions.begin() as db:  # as saved before the option existed
+        schedule = store.get_schedule(db, WORKSPACE_ID, sid)
+        assert schedule is not None
+        filters = dict(schedule.report["filters"])
+        del filters["non_work_time"]
+        schedule.report = {**schedule.report, "filters": filters}
+
+    read = api("GET", f"/schedules/{sid}").json
+
+    assert read["filters"]["non_work_time"] == "SEPARATE"
+    assert _spec_of_stored(runtime, sid).filters.non_work_time is NonWorkTime.SEPARATE
+
+
+def _spec_of_stored(runtime: Runtime, sid: int) -> ScheduleSpec:
+    with runtime.sessions.begin() as db:
+        schedule = store.get_schedule(db, WORKSPACE_ID, sid)
+        assert schedule is not None
+        return spec_of(schedule)
 
 
 def test_failed_delivery_is_listed_and_resent_once(api: Api, runtime: Runtime) -> None:
@@ -225,6 +254,7 @@ def test_state_changes_need_a_json_content_type(api: Api) -> None:
         ({"recipients": ["boss@example.com"]}, 422, "recipients"),
         ({"skip_when_empty": "no"}, 422, "skip_when_empty"),
         ({"nmae": "typo"}, 422, "nmae"),
+        ({"filters": {"non_work_time": "separate"}}, 422, "filters.non_work_time"),
     ],
 )
 def test_bad_schedules_answer_4xx_naming_the_field(

@@ -9,7 +9,7 @@ import pytest
 from addon.delivery.runner import MailRetry
 from addon.delivery.spec import AttachmentFormat, ReportKind, ScheduleSpec
 from addon.mail.compose import InvalidRecipients
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.schedules import LAST_DAY, InvalidSchedule
 
 
@@ -49,6 +49,15 @@ def test_valid_json_becomes_a_spec_that_round_trips_through_columns() -> None:
     assert columns.report["filters"]["projects"] == ["p1"]  # type: ignore[index]
 
 
+def test_non_work_time_is_a_filter_stored_with_the_report_and_separate_by_default() -> None:
+    default = ScheduleSpec.from_json(_json())
+    chosen = ScheduleSpec.from_json(_json(filters={"non_work_time": "INCLUDE"}))
+
+    assert default.filters.non_work_time is NonWorkTime.SEPARATE
+    assert chosen.filters.non_work_time is NonWorkTime.INCLUDE
+    assert chosen.columns().report["filters"]["non_work_time"] == "INCLUDE"  # type: ignore[index]
+
+
 def test_last_day_of_month_is_stored_as_zero() -> None:
     spec = ScheduleSpec.from_json(
         _json(frequency="MONTHLY", weekday=None, day_of_month=0, coverage="PREVIOUS_MONTH")
@@ -86,6 +95,11 @@ def test_a_boolean_day_of_month_is_refused_not_read_as_a_day(flag: bool) -> None
         ({"subject_template": "{name} {password}"}, "subject_template", "{password} is unknown"),
         ({"filters": {"colour": "red"}}, "filters", "Unknown filter"),
         ({"filters": {"billable": "yes"}}, "filters.billable", "true, false or null"),
+        (
+            {"filters": {"non_work_time": "apart"}},
+            "filters.non_work_time",
+            "SEPARATE, INCLUDE, EXCLUDE",
+        ),
     ],
 )
 def test_invalid_schedule_is_refused_naming_the_field(

@@ -12,7 +12,7 @@ from addon.jobs.request import MAX_DAYS, InvalidReportRequest, ReportRequest
 from addon.jobs.work import invoice_terms
 from addon.manifest import LOCALES
 from addon.render.i18n import Formatter
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.reports.terms import LineGrouping, RoundingDirection
 from addon.workspace_settings import workspace_defaults
@@ -35,6 +35,18 @@ def test_a_valid_request_is_read_with_defaults() -> None:
     assert request.filters.projects == ("p2", "p1")
     assert request.week_start is Weekday.MONDAY
     assert request.locale == "en"
+
+
+@pytest.mark.parametrize("mode", list(NonWorkTime))
+def test_non_work_time_defaults_to_separate_and_takes_each_mode(mode: NonWorkTime) -> None:
+    default = ReportRequest.from_json(BODY)
+    chosen = ReportRequest.from_json({**BODY, "filters": {"non_work_time": mode.value}})
+
+    assert default.filters.non_work_time is NonWorkTime.SEPARATE
+    assert chosen.filters.non_work_time is mode
+    assert ReportRequest.from_json(chosen.to_json()) == chosen
+    if mode is not NonWorkTime.SEPARATE:
+        assert chosen.cache_key("w", "") != default.cache_key("w", "")
 
 
 def test_the_cache_key_ignores_id_order_but_not_content() -> None:
@@ -78,6 +90,9 @@ def test_the_stored_request_reads_back_as_the_same_request() -> None:
         ({"filters": {"colour": 1}}, "filters"),
         ({"filters": {"billable": "yes"}}, "filters.billable"),
         ({"filters": {"invoicing": "MAYBE"}}, "filters.invoicing"),
+        ({"filters": {"non_work_time": "separate"}}, "filters.non_work_time"),
+        ({"filters": {"non_work_time": None}}, "filters.non_work_time"),
+        ({"filters": {"non_work_time": 1}}, "filters.non_work_time"),
         ({"durations": "minutes"}, "durations"),
         ({"locale": 7}, "locale"),
         ({"week_start": "FUNDAY"}, "week_start"),

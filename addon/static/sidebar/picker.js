@@ -109,6 +109,7 @@ export function readFilters(form, pickers) {
     tags: pickers.tags.value,
     billable: billable === "" ? null : billable === "true",
     invoicing: form.elements.invoicing.value,
+    non_work_time: form.elements.non_work_time.value,
   };
 }
 
@@ -119,6 +120,7 @@ export function writeFilters(form, pickers, filters) {
   }
   form.elements.billable.value = given.billable === true ? "true" : given.billable === false ? "false" : "";
   form.elements.invoicing.value = given.invoicing || "ALL";
+  form.elements.non_work_time.value = given.non_work_time || "SEPARATE";
 }
 
 /** Groups from the form's 1-3 group selects, in order, without the empty ones. */

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from addon.reports.model import Expense, Ref, TimeEntry
+from addon.reports.model import EntryType, Expense, Ref, TimeEntry
 from addon.reports.money import Money
 
 ANN = Ref("u-ann", "Ann")
@@ -40,6 +40,7 @@ def make_entry(
     billable: bool = True,
     invoiced: bool = False,
     earned: Money | None = None,
+    type: EntryType = EntryType.REGULAR,
 ) -> TimeEntry:
     return TimeEntry(
         id=id,
@@ -56,6 +57,7 @@ def make_entry(
         invoiced=invoiced,
         hourly_rate=rate,
         earned=earned,
+        type=type,
     )
 
 
@@ -70,11 +72,12 @@ def make_expense(
     project: Ref | None = WEBSITE,
     billable: bool = True,
     invoiced: bool = False,
+    user: Ref = ANN,
 ) -> Expense:
     return Expense(
         id=id,
         date=day,
-        user=ANN,
+        user=user,
         project=project,
         client=client,
         category=category,
