@@ -34,6 +34,7 @@ from addon.store import schedules as store
 from addon.store.models import DeliveryRun, IssuedInvoice, Schedule
 from addon.store.repositories import get_installation
 from sandbox import SandboxServer, TokenIssuer
+from sandbox.behaviour import MATRIX, Behaviour
 from sandbox.data import Role, Workspace
 from sandbox.generator import generate_workspace
 from sandbox.manifests import parse_manifest
@@ -443,4 +444,65 @@ def test_a_clockify_outage_keeps_the_run_claimed_and_a_later_tick_sends_it(
     back = _tick(runtime, sender, after_lease, owner="b")
 
     assert back.sent == [run_id]
+    assert len(outbox.messages) == 1
+
+
+@pytest.mark.parametrize("preset", MATRIX)
+def test_a_scheduled_report_says_what_it_was_checked_against_across_presets(
+    runtime: Runtime,
+    installed: ClockifyActions,
+    sender: SmtpSender,
+    outbox: Outbox,
+    site: Site,
+    preset: str,
+) -> None:
+    site.sandbox.state.apply_preset(site.workspace.id, preset)
+    try:
+        _schedule(runtime, installed.workspace_id, _monthly(), CREATED)
+        report = _tick(runtime, sender, AFTER_DUE)
+    finally:
+        site.sandbox.state.apply_preset(site.workspace.id, "live")
+        site.workspace.plan = "PRO"
+
+    assert len(report.sent) == 1, report
+    [message] = outbox.messages
+    line = "Checked against Clockify: 60 entries"
+    html = message.get_body(("html",))
+    assert html is not None and line in html.get_content()
+    pdf = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert line in " ".join(text.split())
+
+
+def test_a_used_up_hourly_quota_defers_the_run_until_clockify_said_and_then_sends_it(
+    runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox, site: Site
+) -> None:
+    state = site.sandbox.state
+    now = [1_000_000.0]
+    state.clock = lambda: now[0]
+    state.set_behaviour(site.workspace.id, Behaviour(hourly_quota=1))  # the report needs more
+    try:
+        _schedule(runtime, installed.workspace_id, _monthly(formats=()), CREATED)
+        used_up = _tick(runtime, sender, AFTER_DUE)
+        [run_id] = used_up.deferred
+        run = _run(runtime, run_id)
+        assert (run.state, used_up.failed, outbox.messages) == ("claimed", [], [])
+        assert "clockify_rate_limited" in str(run.last_error) and "about 60 min" in str(
+            run.last_error
+        )
+        assert run.lease_expires_at is not None
+        waited = run.lease_expires_at - AFTER_DUE
+        assert timedelta(minutes=59) < waited <= timedelta(minutes=61)  # as Clockify asked
+
+        early = _tick(runtime, sender, AFTER_DUE + timedelta(minutes=30), owner="b")
+        assert early == TickReport()  # nobody retries into the quota before the wait is over
+
+        now[0] += 3_601
+        state.set_behaviour(site.workspace.id, Behaviour(hourly_quota=30))
+        later = _tick(runtime, sender, AFTER_DUE + timedelta(minutes=62), owner="b")
+    finally:
+        state.set_behaviour(site.workspace.id, Behaviour())
+        state.clock = time.monotonic
+
+    assert later.sent == [run_id]
     assert len(outbox.messages) == 1
