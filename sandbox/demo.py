@@ -19,6 +19,9 @@ rot).
 from __future__ import annotations
 
 import argparse
+import email
+import email.policy
+import io
 import logging
 import re
 import shutil
@@ -31,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -197,6 +201,7 @@ def check(demo: Demo) -> None:
     )
     if len(report.sent) != 1:
         raise RuntimeError(f"the sample schedule was not delivered: {report}")
+    _check_email(demo.outbox)
     page = requests.get(demo.open_url, timeout=10)
     page.raise_for_status()
     match = re.search(r'id="addon-frame"[^>]*src="([^"]+)"', page.text) or re.search(
@@ -213,6 +218,28 @@ def check(demo: Demo) -> None:
     outbox.raise_for_status()
     if "Weekly summary" not in outbox.text:
         raise RuntimeError("the outbox page does not list the scheduled email")
+
+
+CHECK_LINE = "Checked against Clockify: "
+
+
+def _check_email(outbox: Path) -> None:
+    """The delivered email and its PDF say what the report was checked against in Clockify."""
+    from pypdf import PdfReader  # a dev tool of the demo's check, not of the add-on
+
+    saved = sorted(outbox.glob("*.eml"), key=lambda path: path.stat().st_mtime)
+    if not saved:
+        raise RuntimeError("the outbox holds no email")
+    message = email.message_from_bytes(saved[-1].read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)  # noqa: S101  # the default policy makes one
+    html = message.get_body(("html",))
+    if html is None or CHECK_LINE not in html.get_content():
+        raise RuntimeError("the emailed report does not say what it was checked against")
+    pdf = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    reader = PdfReader(io.BytesIO(pdf.get_content()))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    if CHECK_LINE not in text:
+        raise RuntimeError("the emailed PDF does not say what it was checked against")
 
 
 def _check_report(demo: Demo, sidebar: str) -> None:
@@ -234,6 +261,8 @@ def _check_report(demo: Demo, sidebar: str) -> None:
     job = _finished(demo, api, body)
     if job.get("state") != "done" or not job["result"]["totals"]["entries"]:
         raise RuntimeError(f"the sidebar's summary report did not build: {job.get('error')}")
+    if not str((job["result"].get("check") or {}).get("text", "")).startswith(CHECK_LINE):
+        raise RuntimeError("the sidebar's report does not say what it was checked against")
     pdf = api.get(f"{demo.addon_url}/api/jobs/{job['id']}/download?format=pdf", timeout=30)
     if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
         raise RuntimeError("the summary PDF did not download")
