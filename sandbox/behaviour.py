@@ -35,10 +35,11 @@ or `PUT /sandbox/workspaces/<ws>/behaviour` `{"preset": name, ...field overrides
 from __future__ import annotations
 
 import typing
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from sandbox.shapes import LIVE, OFFICIAL, ShapeMode
+from sandbox.switches import switches_as_json, switches_from_json
 
 __all__ = ["MATRIX", "PRESETS", "Behaviour", "Preset"]
 
@@ -72,19 +73,10 @@ class Behaviour:
     @classmethod
     def from_json(cls, body: Any, base: Behaviour | None = None) -> Behaviour:
         """Apply `{field: value}` (snake_case or camelCase names) over `base` or the default."""
-        if not isinstance(body, dict):
-            raise ValueError("the body must be a JSON object")
-        known = {item.name: item.name for item in fields(cls)}
-        known.update({_camel(name): name for name in list(known)})
-        unknown = sorted(set(body) - set(known))
-        if unknown:
-            raise ValueError(f"unknown behaviour fields: {', '.join(unknown)}")
-        values = asdict(base or cls())
-        values.update({known[key]: value for key, value in body.items()})
-        return cls(**values)
+        return switches_from_json(cls, body, base, "behaviour")
 
     def as_json(self) -> dict[str, Any]:
-        return {_camel(name): value for name, value in asdict(self).items()}
+        return switches_as_json(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +112,3 @@ PRESETS: dict[str, Preset] = {
 MATRIX: tuple[str, ...] = tuple(name for name in PRESETS if name != "free_quota")
 """The presets every report, invoice and schedule test runs across (the quota one defers runs
 instead of building them, so it has tests of its own)."""
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import math
 import typing
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any, Literal
+
+from sandbox.switches import switches_as_json, switches_from_json
 
 __all__ = ["GUIDE", "LIVE", "OFFICIAL", "ShapeMode", "format_duration", "format_money"]
 
@@ -65,20 +67,11 @@ class ShapeMode:
 
     @classmethod
     def from_json(cls, body: Any, base: ShapeMode | None = None) -> ShapeMode:
-        """Apply `{field: choice}` (snake_case or camelCase names) over `base` or the default."""
-        if not isinstance(body, dict):
-            raise ValueError("the body must be a JSON object")
-        known = {item.name: item.name for item in fields(cls)}
-        known.update({_camel(name): name for name in list(known)})
-        unknown = sorted(set(body) - set(known))
-        if unknown:
-            raise ValueError(f"unknown shape fields: {', '.join(unknown)}")
-        values = asdict(base or cls())
-        values.update({known[key]: value for key, value in body.items()})
-        return cls(**values)
+        """Apply `{field: value}` (snake_case or camelCase names) over `base` or the default."""
+        return switches_from_json(cls, body, base, "shape")
 
     def as_json(self) -> dict[str, Any]:
-        return {_camel(name): value for name, value in asdict(self).items()}
+        return switches_as_json(self)
 
 
 OFFICIAL = ShapeMode()
@@ -131,8 +124,3 @@ def format_money(cents: Fraction, mode: ShapeMode) -> int | float:
 
 def round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2)) if value >= 0 else -round_half_up(-value)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

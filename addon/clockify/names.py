@@ -65,13 +65,21 @@ def _named(ref: Ref | None, kind: str, lookup: Callable[[str], str | None]) -> R
     return Ref(ref.id, lookup(ref.id) or unknown(kind, ref.id))
 
 
+def _owners(
+    user: Ref, project: Ref | None, client: Ref | None, names: Names
+) -> tuple[Ref, Ref | None, Ref | None]:
+    """(user, project, client) named, the client taken from the project when the row had none."""
+    if client is None and project is not None:
+        client = names.project_client(project.id)
+    named_user = _named(user, "user", names.user)
+    assert named_user is not None  # noqa: S101  # a Ref in, a Ref out
+    project = _named(project, "project", names.project)
+    return named_user, project, _named(client, "client", names.client)
+
+
 def fill_entry(entry: TimeEntry, names: Names) -> TimeEntry:
     """`entry` with every missing name and client filled in; itself when nothing is missing."""
-    project = _named(entry.project, "project", names.project)
-    client = entry.client
-    if client is None and entry.project is not None:
-        client = names.project_client(entry.project.id)
-    client = _named(client, "client", names.client)
+    user, project, client = _owners(entry.user, entry.project, entry.client, names)
     task = entry.task
     if task is not None and not task.name:
         found = names.task(project.id, task.id) if project else None
@@ -79,8 +87,6 @@ def fill_entry(entry: TimeEntry, names: Names) -> TimeEntry:
     tags = entry.tags
     if not all(tag.name for tag in tags):
         tags = tuple(Ref(t.id, t.name or names.tag(t.id) or unknown("tag", t.id)) for t in tags)
-    user = _named(entry.user, "user", names.user)
-    assert user is not None  # noqa: S101  # a Ref in, a Ref out
     if (user, project, client, task, tags) == (
         entry.user,
         entry.project,
@@ -94,13 +100,7 @@ def fill_entry(entry: TimeEntry, names: Names) -> TimeEntry:
 
 def fill_expense(expense: Expense, names: Names) -> Expense:
     """`expense` with its missing names and its project's client; itself when complete."""
-    project = _named(expense.project, "project", names.project)
-    client = expense.client
-    if client is None and expense.project is not None:
-        client = names.project_client(expense.project.id)
-    client = _named(client, "client", names.client)
-    user = _named(expense.user, "user", names.user)
-    assert user is not None  # noqa: S101  # a Ref in, a Ref out
+    user, project, client = _owners(expense.user, expense.project, expense.client, names)
     if (user, project, client) == (expense.user, expense.project, expense.client):
         return expense
     return replace(expense, user=user, project=project, client=client)
