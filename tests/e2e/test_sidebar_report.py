@@ -138,7 +138,8 @@ def test_summary_totals_on_screen_are_the_engines(
     rows = preview.locator(".cr-summary-table tbody tr.cr-depth-0 td:first-child")
     assert rows.all_inner_texts() == row_labels(model)
     checks = sidebar.frame.locator("#report-check:visible, #report-preview .cr-check:visible")
-    assert checks.count() <= 1  # once checks arrive: under the totals, never again in the preview
+    assert checks.count() == 1  # under the totals, never again in the preview
+    assert checks.inner_text().startswith(f"Checked against Clockify: {model.totals.entries:,}")
     sidebar.screenshot(screenshots / "report-preview.png", sidebar.frame.locator("#report-result"))
 
 
