@@ -2,8 +2,9 @@
 
 The sources disagree on many response details (reports-api.md §4 and §10), and an add-on has to
 accept them all. Each disagreement is one field of `ShapeMode`, chosen per workspace and
-independently of the others. The default is the official OpenAPI shape in
-`shared/clockify/openapi/` ([OAS-Jul]); where that spec is silent (money on detailed rows,
+independently of the others. `ShapeMode()` is the official OpenAPI shape in
+`shared/clockify/openapi/` ([OAS-Jul]), while a workspace is served `LIVE` unless told otherwise
+(`SandboxState.shape`): what live captures show. Where the spec is silent (money on detailed rows,
 per-currency totals) the default adds what live responses are reported to carry.
 
 ===================  ================  =====================================================

@@ -40,7 +40,7 @@ from sandbox.generator import SEED_WORKSPACE_ID, northwind
 from sandbox.limiter import WorkspaceLimiter
 from sandbox.manifests import PLANS, AddonManifest
 from sandbox.recorder import RequestRecorder
-from sandbox.shapes import OFFICIAL, ShapeMode
+from sandbox.shapes import LIVE, ShapeMode
 from sandbox.tokens import USER_TOKEN_LIFETIME_SECONDS
 
 __all__ = [
@@ -173,9 +173,13 @@ class SandboxState:
             self.seed()
 
     def shape(self, workspace_id: str) -> ShapeMode:
-        """The response variant the Reports API serves this workspace (default: official)."""
+        """The response variant the Reports API serves this workspace.
+
+        The default is LIVE, what live captures show (`timeentries`, `_id`, fractional cents,
+        real-behaviour.md §3); OFFICIAL, the OpenAPI spec's shape, is a preset like the others.
+        """
         with self.lock:
-            return self.shapes.get(workspace_id, OFFICIAL)
+            return self.shapes.get(workspace_id, LIVE)
 
     def set_shape(self, workspace_id: str, shape: ShapeMode) -> None:
         with self.lock:

@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from addon.manifest import SCOPES
 from sandbox import SEED_WORKSPACE_ID, SandboxServer, TokenIssuer, generate_workspace
 from sandbox.data import Workspace
+from sandbox.shapes import OFFICIAL, ShapeMode
 
 ADDON_KEY = "northwind-reports"
 
@@ -248,14 +249,21 @@ class ApiClient:
 
 @pytest.fixture
 def connect(sandbox: SandboxServer, addon: AddonDouble) -> Iterator[Callable[..., ApiClient]]:
-    """Install the double on a workspace with the given scopes; returns its `ApiClient`."""
+    """Install the double on a workspace with the given scopes; returns its `ApiClient`.
+
+    The workspace is served the OpenAPI spec's shape (`OFFICIAL`), which the sandbox's report
+    tests read; `shape=None` leaves the sandbox's own default (LIVE) for tests of it.
+    """
     sessions: list[requests.Session] = []
 
     def _connect(
         workspace_id: str = SEED_WORKSPACE_ID,
         scopes: tuple[str, ...] = READ_SCOPES,
         minimal_plan: str = "PRO",
+        shape: ShapeMode | None = OFFICIAL,
     ) -> ApiClient:
+        if shape is not None:
+            sandbox.state.set_shape(workspace_id, shape)
         addon.manifest["scopes"] = list(scopes)
         addon.manifest["minimalSubscriptionPlan"] = minimal_plan
         response = requests.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -29,7 +30,19 @@ def _served(
     return response.json()
 
 
-def test_default_is_the_official_openapi_shape(reports_client: ApiClient) -> None:
+def test_the_default_is_the_live_shape_and_official_is_a_preset(
+    sandbox: SandboxServer, connect: Callable[..., ApiClient], generated: Workspace
+) -> None:
+    live = connect(generated.id, shape=None)
+
+    detailed = live.report("detailed", DETAILED).json()
+
+    row = detailed["timeentries"][0]
+    assert {"_id", "type", "tagIds", "isLocked", "timeInterval"} <= set(row)
+    assert sandbox.state.shape(generated.id) == LIVE
+
+
+def test_official_is_the_openapi_shape(reports_client: ApiClient) -> None:
     detailed = reports_client.report("detailed", DETAILED).json()
     summary = reports_client.report("summary", SUMMARY).json()
     weekly = reports_client.report("weekly", {**WEEK, "weeklyFilter": {"group": "USER"}}).json()
@@ -234,11 +247,9 @@ def test_shape_is_set_over_http_with_preset_and_fields(
     assert body["timeentries"][0]["timeInterval"]["duration"].startswith("PT")
 
 
-def test_reset_restores_the_official_shape(
-    sandbox: SandboxServer, reports_client: ApiClient
-) -> None:
-    sandbox.state.set_shape(reports_client.workspace_id, LIVE)
+def test_reset_restores_the_live_default(sandbox: SandboxServer, reports_client: ApiClient) -> None:
+    sandbox.state.set_shape(reports_client.workspace_id, GUIDE)
 
     sandbox.state.reset()
 
-    assert sandbox.state.shape(reports_client.workspace_id) == ShapeMode()
+    assert sandbox.state.shape(reports_client.workspace_id) == LIVE
