@@ -14,7 +14,7 @@ breaks, holidays and time off among its entries), and the sandbox's own data is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -60,11 +60,15 @@ class Site:
     workspace: Workspace
     token: str
 
-    def client(self, limits: ReportLimits | None = None) -> ClockifyClient:
+    def client(
+        self,
+        limits: ReportLimits | None = None,
+        on_learned: Callable[[ReportLimits], None] | None = None,
+    ) -> ClockifyClient:
         urls = ApiUrls.for_sandbox(self.sandbox.url, None)
         transport = Transport(Secret(self.token), _Permits(), FAST)
         endpoints = Endpoints(self.workspace.id, urls.backend_url, urls.reports_url)
-        return ClockifyClient(endpoints, transport, limits=limits)
+        return ClockifyClient(endpoints, transport, limits=limits, on_learned=on_learned)
 
     def play(self, preset: str) -> None:
         """Answer as `preset` does, from a PRO plan (presets that need FREE set it)."""
@@ -217,8 +221,7 @@ def test_a_silent_page_cap_is_learned_from_what_came_back(site: Site) -> None:
     site.play("silent_page_cap")
     learned: list[ReportLimits] = []
 
-    with site.client() as client:
-        client._on_learned = learned.append
+    with site.client(on_learned=learned.append) as client:
         entries = list(client.detailed(ReportFilter(SPAN, ZONE)))
 
     assert len(entries) == _oracle(site, SPAN).entries
@@ -229,8 +232,7 @@ def test_a_range_served_in_part_is_found_and_remembered(site: Site) -> None:
     site.play("partial_range")
     learned: list[ReportLimits] = []
 
-    with site.client() as client:
-        client._on_learned = learned.append
+    with site.client(on_learned=learned.append) as client:
         entries = list(client.detailed(ReportFilter(SPAN, ZONE)))
 
     assert len(entries) == _oracle(site, SPAN).entries
