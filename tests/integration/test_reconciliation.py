@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from addon.clockify.client import ClockifyClient, Endpoints
-from addon.clockify.errors import ClockifyError, ClockifyForbidden
+from addon.clockify.errors import ClockifyError, ClockifyForbidden, ClockifyIncomplete
 from addon.clockify.queries import ReportFilter
 from addon.clockify.reconcile import RangeService, ReportLimits
 from addon.clockify.retry import RetryPolicy
@@ -296,3 +296,20 @@ def test_presets_cover_what_the_matrix_needs() -> None:
     assert set(MATRIX) == set(PRESETS) - {"free_quota"}
     assert PRESETS["live"].shape == LIVE
     assert {EntryType.BREAK.value, EntryType.HOLIDAY.value, EntryType.TIME_OFF.value}
+
+
+@pytest.mark.parametrize("totals", ["null_list", "empty_list"])
+def test_rows_without_any_totals_to_check_them_fail_the_report_saying_so(
+    site: Site, totals: str
+) -> None:
+    site.play("live")
+    site.sandbox.state.set_shape(site.workspace.id, replace(LIVE, totals=totals))
+    try:
+        with pytest.raises(ClockifyIncomplete, match="sent no totals") as caught:
+            _summary(site)
+    finally:
+        site.play("live")
+
+    assert "cannot be checked" in str(caught.value) and "nothing was built" in str(caught.value)
+    records = site.sandbox.state.recorder.records(site.workspace.id)
+    assert any("/reports/summary" in r.path for r in records)  # the cheap totals call was tried
