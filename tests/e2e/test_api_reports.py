@@ -11,6 +11,7 @@ import io
 import re
 import threading
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -26,6 +27,7 @@ from addon.store import jobs
 from addon.web.session import SessionClaims, SessionSigner
 from sandbox.faults import Fault, FaultKind
 from sandbox.generator import generate_workspace
+from sandbox.shapes import LIVE
 from sandbox.state import SEED_WORKSPACE_ID
 from sandbox.tokens import ApiUrls
 from tests.e2e.report_api import Api, Stack, period, summary_body
@@ -398,3 +400,25 @@ def test_a_workspace_gets_at_most_eight_reports_in_progress(stack: Stack) -> Non
     assert answers[8].status_code == 429
     assert answers[8].json()["error"] == "too_many_jobs"
     stack.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
+
+
+def test_a_report_clockify_serves_short_is_completed_and_one_it_cannot_check_fails(
+    lite: Stack,
+) -> None:
+    state = lite.sandbox.state
+    api = lite.session_for()
+    full = api.report({**summary_body(), "refresh": True})["result"]
+    state.apply_preset(SEED_WORKSPACE_ID, "silent_page_cap")
+    try:
+        short_pages = api.report({**summary_body(), "refresh": True})["result"]
+        state.set_shape(SEED_WORKSPACE_ID, replace(LIVE, totals="null_list"))
+        started = api("POST", "/reports", {**summary_body(), "refresh": True})
+        unchecked = api.wait(started.json(), timeout=120)
+    finally:
+        state.apply_preset(SEED_WORKSPACE_ID, "live")
+
+    assert short_pages["totals"] == full["totals"] and short_pages["check"] == full["check"]
+    assert full["check"]["entries"] == full["totals"]["entries"] > 200  # more than one capped page
+    assert unchecked["state"] == "failed" and unchecked["result"] is None
+    assert unchecked["error"]["error"] == "clockify_incomplete_report"
+    assert "sent no totals" in unchecked["error"]["message"]
