@@ -12,13 +12,13 @@ from collections.abc import Callable
 from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from addon.clockify.ratelimit import RateLimiter
 from addon.errors import register_error_handlers
 from addon.logs import configure_logging
 from addon.runtime import Runtime
 from addon.settings import Settings
 from addon.store.crypto import TokenCipher
 from addon.store.db import create_db_engine, make_session_factory
+from addon.store.permits import RateLimiter
 from addon.verify.tokens import TokenVerifier
 
 __all__ = ["create_app"]

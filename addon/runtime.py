@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from addon.clockify.ratelimit import RateLimiter
 from addon.settings import Settings
 from addon.store.crypto import TokenCipher
+from addon.store.permits import RateLimiter
 from addon.verify.tokens import TokenVerifier
 
 __all__ = ["Runtime", "runtime"]

@@ -97,7 +97,7 @@ class Settings:
     proxy_hops: int = 0
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.JSON
-    # Outbound permits per workspace, shared by every process (addon/clockify/ratelimit.py):
+    # Outbound permits per workspace, shared by every process (addon/store/permits.py):
     # 46/s without burst keeps any one-second window at or under 47 of Clockify's 50.
     clockify_rate: float = 46.0
     clockify_burst: int = 0

@@ -44,7 +44,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.queries import ReportFilter
-from addon.clockify.ratelimit import RateLimiter
 from addon.clockify.transport import Transport
 from addon.manifest import build_manifest
 from addon.reports.periods import DateRange
@@ -52,6 +51,7 @@ from addon.secret import Secret
 from addon.settings import Settings
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
+from addon.store.permits import RateLimiter
 
 YEAR = DateRange(date(2025, 1, 1), date(2025, 12, 31))
 LIMIT = 50.0

@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from addon.clockify.client import MARK_BATCH, ClockifyClient, Endpoints
-from addon.clockify.ratelimit import RateLimiter
 from addon.clockify.transport import Transport
 from addon.manifest import build_manifest
 from addon.secret import Secret
 from addon.settings import Settings
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
+from addon.store.permits import RateLimiter
 from sandbox import SandboxServer, TokenIssuer, busiest_window
 from sandbox.generator import generate_workspace
 from sandbox.manifests import parse_manifest

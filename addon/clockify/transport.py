@@ -50,7 +50,6 @@ from addon.clockify.errors import (
     ClockifyTokenRejected,
     ClockifyUnavailable,
 )
-from addon.clockify.ratelimit import LimiterTimeout
 from addon.clockify.retry import RetryPolicy, parse_retry_after
 from addon.secret import Secret
 
@@ -65,7 +64,12 @@ _PERMISSION = re.compile(r"does not have (?:the )?permission:?\s+([A-Z][A-Z_]+)"
 
 
 class Permits(Protocol):
-    """What the transport needs from a rate limiter: block until one request may go out."""
+    """What the transport needs from a rate limiter: block until one request may go out.
+
+    `acquire` returns the seconds it waited, or raises `TimeoutError` when the next permit lies
+    further away than `max_wait`. The shared ledger (`addon.store.permits`) implements it; the
+    client never sees how.
+    """
 
     def acquire(self, *, max_wait: float = ...) -> float: ...
 
@@ -138,7 +142,7 @@ class Transport:
             elapsed = self.clock() - started
             try:
                 waited = self.permits.acquire(max_wait=max(0.0, self.retry.deadline - elapsed))
-            except LimiterTimeout:
+            except TimeoutError:
                 raise ClockifyUnavailable(
                     f"Clockify's request budget for this workspace is taken for longer than the "
                     f"call may wait ({what})."

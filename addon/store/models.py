@@ -131,9 +131,9 @@ class RemovedInstallation(Base):
 
 
 class RateLimitState(Base):
-    """The GCRA ledger of `clockify.ratelimit`: one theoretical arrival time per workspace.
+    """The GCRA ledger of `store.permits`: one theoretical arrival time per workspace.
 
-    Written only through raw SQL in `clockify.ratelimit` (one UPSERT per permit); declared here
+    Written only through raw SQL in `store.permits` (one UPSERT per permit); declared here
     so that the migration history and the purge on DELETED know about it.
     """
 

@@ -28,7 +28,6 @@ from addon.clockify.errors import (
     ClockifyUnavailable,
 )
 from addon.clockify.queries import ReportFilter
-from addon.clockify.ratelimit import RateLimiter
 from addon.clockify.retry import RetryPolicy
 from addon.clockify.transport import Transport
 from addon.manifest import SCOPES
@@ -37,6 +36,7 @@ from addon.reports.periods import DateRange
 from addon.secret import Secret
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
+from addon.store.permits import RateLimiter
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.data import Role, Tag, Workspace
 from sandbox.faults import Fault, FaultKind

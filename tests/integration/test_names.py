@@ -12,13 +12,13 @@ import pytest
 
 from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
-from addon.clockify.ratelimit import RateLimiter
 from addon.clockify.transport import Transport
 from addon.manifest import SCOPES
 from addon.reports.model import Ref, TimeEntry
 from addon.secret import Secret
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
+from addon.store.permits import RateLimiter
 from sandbox import GUIDE, OFFICIAL, SandboxServer, TokenIssuer
 from sandbox.generator import generate_workspace
 from sandbox.manifests import parse_manifest

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from addon.clockify.ratelimit import RateLimiter
 from addon.delivery.manage import save_schedule
 from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
@@ -14,6 +13,7 @@ from addon.runtime import Runtime
 from addon.schedules import Cadence
 from addon.store import invoices, jobs, schedules
 from addon.store.db import Base
+from addon.store.permits import RateLimiter
 from addon.store.repositories import workspace_tables
 from tests.clockify import ClockifyActions
 

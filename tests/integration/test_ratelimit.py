@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from addon.clockify.ratelimit import LimiterTimeout, RateLimiter
 from addon.store.db import create_db_engine
+from addon.store.permits import LimiterTimeout, RateLimiter
 from sandbox.recorder import busiest_window_of
 
 

@@ -74,3 +74,10 @@ def test_only_the_web_layer_imports_web_modules() -> None:
             continue
         bad = {m for m in _imports(path) if m == "addon.web" or m.startswith("addon.web.")}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_clockify_client_writes_no_sql() -> None:
+    """Permits come through the `Permits` protocol; the SQL ledger lives in `addon/store`."""
+    for path in _files("addon/clockify"):
+        bad = {m for m in _imports(path) if m == "sqlalchemy" or m.startswith("sqlalchemy.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -1,5 +1,8 @@
 """At most 50 requests per second per workspace, summed over every process and replica.
 
+This is the store's side of the Clockify client's `Permits` protocol (`addon.clockify.transport`):
+the client only asks for a permit and never sees SQL, so `clockify/` imports no database code.
+
 The permit ledger is one row per workspace in the add-on's own database (`rate_limit_state`),
 updated by one atomic UPSERT per request: the GCRA ("generic cell rate algorithm") keeps a
 single number per key, the theoretical arrival time (TAT) of the next request. We chose the
@@ -46,8 +49,12 @@ _NOW = {
 _GREATEST = {"postgresql": "GREATEST", "sqlite": "MAX"}
 
 
-class LimiterTimeout(Exception):
-    """The next permit lies further away than the caller is willing to wait."""
+class LimiterTimeout(TimeoutError):
+    """The next permit lies further away than the caller is willing to wait.
+
+    A `TimeoutError`, which is what the `Permits` protocol promises, so the transport catches it
+    without importing the store.
+    """
 
 
 @dataclass(frozen=True, slots=True)
