@@ -366,7 +366,7 @@ def _form(ref_id: object, ref_name: object, path: str, id_key: str, name_key: st
     name = "" if ref_name is None else _text(ref_name, name_path)
     if ref_id is None or ref_id == "":
         if name:
-            raise ClockifyResponseError(f"{id_path}: missing, but {name_key} names {name!r:.40}.")
+            raise ClockifyResponseError(f"{id_path}: missing, but {name_key} names an object.")
         return (id_path, None, name_path)
     return (id_path, Ref(_text(ref_id, id_path), name), name_path)
 
@@ -385,9 +385,8 @@ def _agree(path: str, name: str, forms: Sequence[_Form]) -> Ref | None:
                 f"{id_path}: {shown:.40} disagrees with {first_path} ({other:.40})."
             )
         if ref and found and ref.name and found.name and ref.name != found.name:
-            raise ClockifyResponseError(
-                f"{name_path}: {ref.name!r:.40} disagrees with {first_name_path} "
-                f"({found.name!r:.40})."
+            raise ClockifyResponseError(  # names are user data: the paths say enough
+                f"{name_path}: the name disagrees with {first_name_path}."
             )
         if ref and found and not found.name:
             found = ref
