@@ -5,15 +5,19 @@ hand a token that can call Clockify's API to every script and log that sees the 
 server verifies it (`TokenVerifier`, `TokenKind.USER`: exp required), checks the installation
 (present, same `addonId`, ACTIVE) and the role, and renders a session token in its place.
 
-Session token: `s1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`, claims `ws` (workspace),
-`ad` (addonId), `u` (user), `r` (role), `exp` (Unix seconds). It lives `SESSION_SECONDS`
-(15 minutes) and never beyond the Clockify token's own `exp`.
+Session token: signed by itsdangerous (the signer Flask's own sessions use: HMAC-SHA1 over a
+salted derived key, URL-safe, constant-time checks, a key list for rotation) over the JSON
+claims `ws` (workspace), `ad` (addonId), `u` (user), `r` (role), `exp` (Unix seconds). We use
+its plain `URLSafeSerializer` and check `exp` ourselves, because a session must end at the
+earlier of `SESSION_SECONDS` (15 minutes) and the Clockify token's own `exp`, which a signing
+timestamp alone cannot say.
 
 Signing key: HMAC-SHA256 of a fixed label under each configured Fernet key
 (`ADDON_ENCRYPTION_KEYS`), so every worker and replica shares it without a new setting, and
 a key rotation (prepend a new key) keeps sessions signed by the old key valid until they
-expire. With no key configured (development only) a random per-process key is used, just as
-the token cipher's ephemeral key is: sessions then die with the process.
+expire: the first key signs, every key verifies. With no key configured (development only) a
+random per-process key is used, just as the token cipher's ephemeral key is: sessions then die
+with the process.
 
 The browser sends the session as `Authorization: Bearer <session>`, never as a cookie, so a
 cross-site page cannot make the browser attach it: CSRF does not apply. As defence in depth
@@ -28,11 +32,8 @@ body, never in a URL.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
@@ -40,6 +41,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from addon.errors import AddonError, Forbidden, InvalidToken, NotInstalled, UnsupportedMediaType
 from addon.reports.errors import ReportError
@@ -66,7 +68,7 @@ __all__ = [
 ]
 
 SESSION_SECONDS: Final = 15 * 60
-_PREFIX: Final = "s1"
+_SALT: Final = "addon.sidebar-session.v2"
 _LABEL: Final = b"clockify-addon sidebar session v1"
 _MAX_LENGTH: Final = 2048
 _CHANGES: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -102,21 +104,14 @@ class SessionClaims:
     expires_at: int
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class SessionSigner:
     """Issues and verifies session tokens; the first key signs, every key verifies."""
 
     def __init__(self, keys: tuple[bytes, ...]) -> None:
         if not keys:
             raise ValueError("at least one session key is required")
-        self._keys = keys
+        # itsdangerous signs with the *last* key of its list and verifies with all of them.
+        self._serializer = URLSafeSerializer(list(reversed(keys)), salt=_SALT)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SessionSigner:
@@ -129,9 +124,6 @@ class SessionSigner:
             )
         )
 
-    def _mac(self, key: bytes, body: str) -> str:
-        return _b64(hmac.new(key, f"{_PREFIX}.{body}".encode("ascii"), hashlib.sha256).digest())
-
     def issue(self, claims: SessionClaims) -> str:
         payload = {
             "ws": claims.workspace_id,
@@ -140,23 +132,22 @@ class SessionSigner:
             "r": claims.role,
             "exp": claims.expires_at,
         }
-        body = _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
-        return f"{_PREFIX}.{body}.{self._mac(self._keys[0], body)}"
+        token: str = self._serializer.dumps(payload)
+        return token
 
     def verify(self, raw: str | None, *, now: float) -> SessionClaims:
         """The claims of a genuine, unexpired session; `InvalidSession`/`SessionExpired` else."""
         if not raw or len(raw) > _MAX_LENGTH:
             raise InvalidSession("missing session: send Authorization: Bearer <session>")
-        prefix, _, rest = raw.partition(".")
-        body, _, mac = rest.partition(".")
-        if prefix != _PREFIX or not body or not mac:
+        if "." not in raw:
             raise InvalidSession("session token is malformed")
-        if not any(hmac.compare_digest(self._mac(key, body), mac) for key in self._keys):
-            raise InvalidSession("session token signature is invalid")
         try:
-            data = json.loads(_unb64(body))
-        except (binascii.Error, ValueError):
-            raise InvalidSession("session token is malformed") from None
+            data: Any = self._serializer.loads(raw)
+        except BadSignature as exc:
+            malformed = exc.payload is not None  # signed, but not JSON we wrote
+            raise InvalidSession(
+                "session token is malformed" if malformed else "session token signature is invalid"
+            ) from None
         fields = ("ws", "ad", "u", "r")
         if (
             not isinstance(data, dict)
