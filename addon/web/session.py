@@ -69,6 +69,7 @@ __all__ = [
 
 SESSION_SECONDS: Final = 15 * 60
 _SALT: Final = "addon.sidebar-session.v2"
+_LEGACY_PREFIX: Final = "s1."  # the format before itsdangerous; can never be a session now
 _LABEL: Final = b"clockify-addon sidebar session v1"
 _MAX_LENGTH: Final = 2048
 _CHANGES: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -139,6 +140,10 @@ class SessionSigner:
         """The claims of a genuine, unexpired session; `InvalidSession`/`SessionExpired` else."""
         if not raw or len(raw) > _MAX_LENGTH:
             raise InvalidSession("missing session: send Authorization: Bearer <session>")
+        if raw.startswith(_LEGACY_PREFIX):
+            # Signed by the release before itsdangerous: expired, so the page refreshes it from
+            # Clockify by itself instead of showing an error after a deploy.
+            raise SessionExpired("session has expired: refresh the Clockify token")
         if "." not in raw:
             raise InvalidSession("session token is malformed")
         try:

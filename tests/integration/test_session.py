@@ -78,6 +78,17 @@ def test_session_lives_fifteen_minutes_at_most_and_never_past_the_clockify_token
     }
 
 
+def test_a_session_of_the_previous_format_reads_as_expired_so_the_page_refreshes_it(
+    clockify: ClockifyActions,
+) -> None:
+    clockify.install()
+
+    answer = clockify.client.get("/api/schedules", headers=bearer("s1.eyJ3cyI6IngifQ.c2ln"))
+
+    assert answer.status_code == 401
+    assert answer.json is not None and answer.json["error"] == "session_expired"
+
+
 def test_forged_sessions_are_refused_with_401(clockify: ClockifyActions, app: Flask) -> None:
     clockify.install()
     genuine = page_session(clockify)
