@@ -61,9 +61,10 @@ from addon import create_app
 from addon.delivery.manage import save_schedule
 from addon.delivery.runner import MailRetry, tick
 from addon.delivery.scheduler import owner_id
-from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Attachment, Recipients, compose, sender_address
 from addon.mail.smtp import SmtpSender
+from addon.render.files import FileFormat
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
 from addon.settings import LogFormat, Secret, Settings, SmtpSecurity
@@ -214,7 +215,7 @@ def install_and_schedule(plan: Plan, tenants: list[Tenant], formats: tuple[str, 
                 name=f"Daily hours {index}",
                 cadence=Cadence.daily(hour=9, zone=ZONES[index % len(ZONES)]),
                 coverage=Coverage.PREVIOUS_DAY,
-                formats=tuple(AttachmentFormat(f) for f in formats),
+                formats=tuple(FileFormat(f) for f in formats),
                 recipients=Recipients.parse([f"team-{index % 97}@example.com"]),
             )
             save_schedule(

@@ -46,9 +46,10 @@ from flask import Flask
 from addon import create_app
 from addon.delivery.manage import save_schedule
 from addon.delivery.runner import tick
-from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
+from addon.render.files import FileFormat
 from addon.reports.model import GroupBy
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
@@ -182,7 +183,7 @@ def _save_sample_schedule(runtime: Runtime) -> datetime:
         cadence=Cadence.daily(hour=local.hour, minute=local.minute, zone="Europe/Berlin"),
         coverage=Coverage.PREVIOUS_WEEK,
         groups=(GroupBy.PROJECT, GroupBy.USER),
-        formats=(AttachmentFormat.CSV, AttachmentFormat.XLSX, AttachmentFormat.PDF),
+        formats=(FileFormat.CSV, FileFormat.XLSX, FileFormat.PDF),
         recipients=Recipients.parse(["owner@northwind.example"], bcc=["archive@example.com"]),
         subject_template="{name}: {period}",
     )

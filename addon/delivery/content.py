@@ -17,7 +17,7 @@ from datetime import date
 from addon.clockify.client import ClockifyClient
 from addon.delivery.spec import ReportKind, ScheduleSpec, template_values
 from addon.mail.compose import Attachment, fill_template
-from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
+from addon.render.files import RenderedFile, invoice_file, slug, summary_file
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text, left_out_text
@@ -90,7 +90,7 @@ def _summary_content(
     total = f"{fmt.label('total')}: {fmt.duration(summary.totals.duration)}"
     remarks = "".join(f"{line}\n" for line in (check_text(summary.check, fmt),) if line)
     attachments = [
-        _attachment(summary_file(summary, fmt, FileFormat(kind), title=spec.name, stem=stem))
+        _attachment(summary_file(summary, fmt, kind, title=spec.name, stem=stem))
         for kind in spec.formats
     ]
     return Content(
@@ -133,7 +133,7 @@ def _invoice_content(
             invoice_file(
                 invoice,
                 fmt,
-                FileFormat(kind),
+                kind,
                 stem=f"{stem}-{invoice.number.lower()}-{slug(invoice.bill_to.name)}",
             )
         )

@@ -20,6 +20,7 @@ from typing import Final, TypeVar
 
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.mail.compose import Recipients
+from addon.render.files import ATTACHMENT_FORMATS, FileFormat
 from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import shorten
 from addon.reports.model import GroupBy, NonWorkTime
@@ -30,7 +31,6 @@ from addon.store.schedules import ScheduleColumns
 
 __all__ = [
     "TEMPLATE_FIELDS",
-    "AttachmentFormat",
     "ReportFilters",
     "ReportKind",
     "ScheduleSpec",
@@ -55,12 +55,6 @@ class ReportKind(StrEnum):
     INVOICE = "invoice"
 
 
-class AttachmentFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    PDF = "pdf"
-
-
 def _fail(name: str, message: str) -> InvalidSchedule:
     return InvalidSchedule(name, message)
 
@@ -75,6 +69,14 @@ def _enum(kind: type[E], name: str, value: object) -> E:
     except ValueError:
         allowed = ", ".join(kind)
         raise _fail(name, f"{name} must be one of {allowed}, not {shorten(value)}.") from None
+
+
+def _attachment(value: object) -> FileFormat:
+    """One attachment format; HTML is a file format but never an attachment (it is the body)."""
+    if isinstance(value, str) and value in ATTACHMENT_FORMATS:  # a StrEnum equals its value
+        return FileFormat(value)
+    allowed = ", ".join(ATTACHMENT_FORMATS)
+    raise _fail("formats", f"formats must be one of {allowed}, not {shorten(value)}.")
 
 
 def _ids(name: str, value: object) -> tuple[str, ...]:
@@ -151,7 +153,7 @@ class ScheduleSpec:
     kind: ReportKind = ReportKind.SUMMARY
     filters: ReportFilters = field(default_factory=ReportFilters)
     groups: tuple[GroupBy, ...] = (GroupBy.PROJECT,)
-    formats: tuple[AttachmentFormat, ...] = ()
+    formats: tuple[FileFormat, ...] = ()
     locale: str = "en"
     durations: DurationStyle = DurationStyle.DECIMAL
     cadence: Cadence
@@ -168,7 +170,7 @@ class ScheduleSpec:
         if not isinstance(self.filters, ReportFilters):
             raise _fail("filters", "filters must be an object of filters.")
         self._check_groups()
-        formats = tuple(_enum(AttachmentFormat, "formats", f) for f in self.formats)
+        formats = tuple(_attachment(f) for f in self.formats)
         if len(set(formats)) != len(formats):
             raise _fail("formats", "Each attachment format can be chosen once.")
         object.__setattr__(self, "formats", formats)
@@ -351,7 +353,7 @@ def spec_of(row: Schedule) -> ScheduleSpec:
         kind=ReportKind(report.get("kind", ReportKind.SUMMARY.value)),
         filters=filters,
         groups=tuple(GroupBy(g) for g in report.get("groups", ())),
-        formats=tuple(AttachmentFormat(f) for f in report.get("formats", ())),
+        formats=tuple(FileFormat(f) for f in report.get("formats", ())),
         locale=str(report.get("locale", "en")),
         durations=DurationStyle(report.get("durations", DurationStyle.DECIMAL.value)),
         cadence=cadence,

@@ -17,14 +17,27 @@ from addon.render.pdf import render_invoice_pdf, render_summary_pdf
 from addon.render.xlsx import invoice_xlsx, summary_xlsx
 from addon.reports.model import Invoice, Summary
 
-__all__ = ["FileFormat", "RenderedFile", "invoice_file", "slug", "summary_file"]
+__all__ = [
+    "ATTACHMENT_FORMATS",
+    "FileFormat",
+    "RenderedFile",
+    "invoice_file",
+    "slug",
+    "summary_file",
+]
 
 
 class FileFormat(StrEnum):
+    """The one list of report file formats: downloads, email attachments and the API alike."""
+
     HTML = "html"
     CSV = "csv"
     XLSX = "xlsx"
     PDF = "pdf"
+
+
+ATTACHMENT_FORMATS = (FileFormat.CSV, FileFormat.XLSX, FileFormat.PDF)
+"""What a scheduled email may attach: HTML is the email's body itself, so it is never attached."""
 
 
 MEDIA_TYPES = {

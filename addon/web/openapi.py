@@ -14,7 +14,8 @@ from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
 from addon.clockify.queries import Invoicing
-from addon.delivery.spec import MAX_IDS, AttachmentFormat, ReportKind
+from addon.delivery.spec import MAX_IDS, ReportKind
+from addon.render.files import ATTACHMENT_FORMATS
 from addon.render.i18n import DurationStyle
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
@@ -128,7 +129,7 @@ _SCHEDULE_INPUT: Final = {
         "kind": _enum(ReportKind),
         "filters": _ref("Filters"),
         "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3, "uniqueItems": True},
-        "formats": {"type": "array", "items": _enum(AttachmentFormat), "uniqueItems": True},
+        "formats": {"type": "array", "items": _enum(ATTACHMENT_FORMATS), "uniqueItems": True},
         "locale": {"type": "string"},
         "durations": _enum(DurationStyle),
         "frequency": _enum(Frequency),

@@ -30,10 +30,11 @@ from sqlalchemy import select
 from addon import create_app
 from addon.delivery.manage import save_schedule
 from addon.delivery.runner import TickReport, tick
-from addon.delivery.spec import AttachmentFormat, ScheduleSpec
+from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.manifest import SCOPES
+from addon.render.files import FileFormat
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
 from addon.settings import LogFormat, Secret, Settings, SmtpSecurity
@@ -226,7 +227,7 @@ def _create_schedules(
                 name=f"Hours {index} ({zone})",
                 cadence=cadence,
                 coverage=Coverage.PREVIOUS_WEEK,
-                formats=(AttachmentFormat.CSV,),
+                formats=(FileFormat.CSV,),
                 recipients=recipients,
             )
             workspace = workspaces[index % len(workspaces)]

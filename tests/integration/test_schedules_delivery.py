@@ -22,10 +22,11 @@ from sqlalchemy import func, select
 
 from addon.delivery.manage import save_schedule
 from addon.delivery.runner import MailRetry, TickReport, tick
-from addon.delivery.spec import AttachmentFormat, ReportKind, ScheduleSpec
+from addon.delivery.spec import ReportKind, ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.manifest import SCOPES
+from addon.render.files import FileFormat
 from addon.reports.periods import Weekday
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
@@ -141,7 +142,7 @@ def _monthly(**changes: Any) -> ScheduleSpec:
         "cadence": Cadence.monthly(1, hour=8, zone="Europe/Berlin"),
         "coverage": Coverage.PREVIOUS_MONTH,
         "recipients": Recipients.parse(["boss@example.com"], bcc=["audit@example.com"]),
-        "formats": (AttachmentFormat.CSV, AttachmentFormat.XLSX, AttachmentFormat.PDF),
+        "formats": (FileFormat.CSV, FileFormat.XLSX, FileFormat.PDF),
         "subject_template": "{name}: {period}",
     }
     values.update(changes)
@@ -317,7 +318,7 @@ def test_runs_missed_during_downtime_are_sent_once_each_or_skipped_but_the_lates
 def test_an_invoice_schedule_emails_one_draft_invoice_per_client_with_pdfs(
     runtime: Runtime, installed: ClockifyActions, sender: SmtpSender, outbox: Outbox, site: Site
 ) -> None:
-    spec = _monthly(kind=ReportKind.INVOICE, groups=(), formats=(AttachmentFormat.PDF,))
+    spec = _monthly(kind=ReportKind.INVOICE, groups=(), formats=(FileFormat.PDF,))
     _schedule(runtime, installed.workspace_id, spec, CREATED)
 
     report = _tick(runtime, sender, AFTER_DUE)
@@ -355,9 +356,7 @@ def test_an_emailed_invoice_draft_follows_the_workspaces_invoice_settings(
             {"id": "tax-percent", "name": "Tax (%)", "value": 19},
             {"id": "payment-terms-days", "name": "Payment terms (days)", "value": 14},
         ]
-    spec = _monthly(
-        kind=ReportKind.INVOICE, groups=(), formats=(AttachmentFormat.PDF,), locale="de_DE"
-    )
+    spec = _monthly(kind=ReportKind.INVOICE, groups=(), formats=(FileFormat.PDF,), locale="de_DE")
     _schedule(runtime, installed.workspace_id, spec, CREATED)
 
     assert len(_tick(runtime, sender, AFTER_DUE).sent) == 1

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from addon.delivery.runner import MailRetry
-from addon.delivery.spec import AttachmentFormat, ReportKind, ScheduleSpec
+from addon.delivery.spec import ReportKind, ScheduleSpec
 from addon.mail.compose import InvalidRecipients
+from addon.render.files import FileFormat
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.schedules import LAST_DAY, InvalidSchedule
 
@@ -39,7 +40,7 @@ def test_valid_json_becomes_a_spec_that_round_trips_through_columns() -> None:
 
     assert spec.kind is ReportKind.SUMMARY
     assert spec.groups == (GroupBy.PROJECT, GroupBy.USER)
-    assert spec.formats == (AttachmentFormat.CSV, AttachmentFormat.PDF)
+    assert spec.formats == (FileFormat.CSV, FileFormat.PDF)
     assert columns.frequency == "WEEKLY" and columns.weekday == "MONDAY"
     assert columns.recipients == {
         "to": ["boss@example.com"],
@@ -89,6 +90,7 @@ def test_a_boolean_day_of_month_is_refused_not_read_as_a_day(flag: bool) -> None
         ({"groups": ["PROJECT", "PROJECT"]}, "groups", "distinct"),
         ({"groups": ["PLANET"]}, "groups", "groups must be taken from"),
         ({"formats": ["docx"]}, "formats", "csv, xlsx, pdf"),
+        ({"formats": ["html"]}, "formats", "csv, xlsx, pdf"),  # a file format, never attached
         ({"formats": ["csv", "csv"]}, "formats", "once"),
         ({"coverage": "FOREVER"}, "coverage", "PREVIOUS_DAY"),
         ({"locale": "xx_YY"}, "locale", "locale"),
