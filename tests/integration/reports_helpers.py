@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -78,19 +78,31 @@ class Reports:
 
 
 @contextmanager
-def open_reports(issuer: TokenIssuer) -> Iterator[Reports]:
-    """A sandbox serving one generated workspace with the add-on installed; stopped on exit."""
+def open_reports(
+    issuer: TokenIssuer,
+    *,
+    seed: int = 23,
+    entries: int = 300,
+    scopes: Sequence[str] | None = None,
+) -> Iterator[Reports]:
+    """A sandbox serving one generated workspace with the add-on installed; stopped on exit.
+
+    `scopes` replaces the test manifest's (reports and workspace only) where a test needs more.
+    """
     with SandboxServer(issuer) as sandbox:
         workspace = generate_workspace(
             sandbox.state,
-            23,
-            entries=300,
+            seed,
+            entries=entries,
             expenses=30,
             start=date(2025, 1, 1),
             end=date(2025, 3, 31),
             currencies=(CURRENCY,),
         )
-        manifest = parse_manifest(make_manifest("http://127.0.0.1:9"), expected_key=ADDON_KEY)
+        document = make_manifest("http://127.0.0.1:9")
+        if scopes is not None:
+            document["scopes"] = list(scopes)
+        manifest = parse_manifest(document, expected_key=ADDON_KEY)
         token = sandbox.register_installation(workspace, manifest).auth_token
         client = Reports(sandbox, workspace, token)
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,36 +18,16 @@ from addon.secret import Secret
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
 from addon.store.permits import RateLimiter
-from sandbox import GUIDE, OFFICIAL, SandboxServer, TokenIssuer
-from sandbox.generator import generate_workspace
-from sandbox.manifests import parse_manifest
+from sandbox import GUIDE, OFFICIAL, TokenIssuer
 from sandbox.tokens import ApiUrls
-from tests.integration.reports_helpers import CURRENCY, Reports
-from tests.sandbox.conftest import ADDON_KEY, make_manifest
+from tests.integration.reports_helpers import CURRENCY, Reports, open_reports
 
 
 @pytest.fixture(scope="module")
 def reports(issuer: TokenIssuer) -> Iterator[Reports]:
     """A generated workspace with tasks, tags and clients, installed with the add-on's scopes."""
-    with SandboxServer(issuer) as sandbox:
-        workspace = generate_workspace(
-            sandbox.state,
-            29,
-            entries=200,
-            expenses=30,
-            start=date(2025, 1, 1),
-            end=date(2025, 3, 31),
-            currencies=(CURRENCY,),
-        )
-        document = make_manifest("http://127.0.0.1:9")
-        document["scopes"] = list(SCOPES)
-        manifest = parse_manifest(document, expected_key=ADDON_KEY)
-        token = sandbox.register_installation(workspace, manifest).auth_token
-        client = Reports(sandbox, workspace, token)
-        try:
-            yield client
-        finally:
-            client.session.close()
+    with open_reports(issuer, seed=29, entries=200, scopes=SCOPES) as found:
+        yield found
 
 
 @pytest.fixture(scope="module")
