@@ -233,8 +233,7 @@ class ClockifyClient:
             parsed = parse_expense_page(reply.body, currency_fallback=currency)
             expected = None
             if page == 1 and (parsed.total is not None or parsed.total_amount is not None):
-                amounts = () if parsed.total_amount is None else (parsed.total_amount,)
-                expected = Expected(parsed.total, amounts=amounts, durations=False)
+                expected = Expected(parsed.total, unlabelled=parsed.total_amount, durations=False)
             return Page(parsed.entries, parsed.count, expected)
 
         def measure(tally: Tally, expense: Expense) -> None:

@@ -68,7 +68,10 @@ class Expected:
     """Clockify's totals for one window: what the rows must add up to.
 
     `entries` None: Clockify sent no count (some shapes omit it), so paging runs to an empty
-    page and the durations and amounts carry the check. `amounts` empty: nothing to compare.
+    page and the durations and amounts carry the check. `amounts` is per currency, empty when
+    Clockify gave no breakdown. `unlabelled` is a single total Clockify gave without naming its
+    currency (`totalAmount` beside `totalAmountByCurrency: {}`, or the expense report's
+    `totalAmount`): it adds every currency up, so it can only be held against rows in one.
     `durations` False for expense reports, which have none.
     """
 
@@ -77,16 +80,23 @@ class Expected:
     billable_duration: int = 0
     amounts: tuple[Money, ...] = ()
     durations: bool = True
+    unlabelled: int | None = None
 
 
 def expected_from_totals(totals: ReportTotals | None) -> Expected | None:
     """The time reports' totals as what to expect; None when Clockify sent none."""
     if totals is None:
         return None
-    amounts = totals.by_currency
-    if not amounts and totals.amount is not None:
-        amounts = (totals.amount,)
-    return Expected(totals.entries, totals.duration, totals.billable_duration, amounts)
+    unlabelled = None
+    if not totals.by_currency and totals.amount is not None:
+        unlabelled = totals.amount.minor  # its currency was guessed by the parser: not a fact
+    return Expected(
+        totals.entries,
+        totals.duration,
+        totals.billable_duration,
+        totals.by_currency,
+        unlabelled=unlabelled,
+    )
 
 
 @dataclass(slots=True)
@@ -151,8 +161,7 @@ def shortfall(expected: Expected, tally: Tally) -> str | None:
             f"Clockify totals {_hours(expected.billable_duration)} billable, the rows "
             f"{_hours(tally.billable_seconds)}"
         )
-    mixed = not expected.durations and len(tally.amounts) > 1  # expenses: one mixed total
-    if tally.priced and not mixed:  # rows without money (the bare DTO) leave amounts unchecked
+    if tally.priced:  # rows without money (the bare DTO) leave amounts unchecked
         for amount in expected.amounts:
             got = tally.amounts.get(amount.currency, 0)
             slack = (tally.priced.get(amount.currency, 0) + 1) // 2
@@ -160,6 +169,13 @@ def shortfall(expected: Expected, tally: Tally) -> str | None:
                 problems.append(
                     f"Clockify totals {amount.minor:,} minor units of {amount.currency}, "
                     f"the rows {got:,}"
+                )
+        if expected.unlabelled is not None and len(tally.amounts) == 1:
+            got = sum(tally.amounts.values())
+            slack = (sum(tally.priced.values()) + 1) // 2
+            if abs(got - expected.unlabelled) > slack:
+                problems.append(
+                    f"Clockify totals {expected.unlabelled:,} minor units, the rows {got:,}"
                 )
     return "; ".join(problems) or None
 
@@ -174,12 +190,14 @@ def combine(parts: Iterable[Expected | None]) -> Expected | None:
         for money in part.amounts:
             amounts[money.currency] = amounts.get(money.currency, 0) + money.minor
     counts = [part.entries for part in found]
+    unlabelled = [part.unlabelled for part in found]
     return Expected(
         entries=None if None in counts else sum(c for c in counts if c is not None),
         duration=sum(part.duration for part in found),
         billable_duration=sum(part.billable_duration for part in found),
         amounts=tuple(Money(minor, code) for code, minor in sorted(amounts.items())),
         durations=all(part.durations for part in found),
+        unlabelled=None if None in unlabelled else sum(u for u in unlabelled if u is not None),
     )
 
 

@@ -72,15 +72,14 @@ class DetailedPage:
 class ExpensePage:
     """Expenses of one expense-report page, and the report's totals when it gave them.
 
-    `total` is the report's expense count; `total_amount` its `totalAmount`, as Money only when
-    every expense on the page is in one currency (Clockify adds currencies up into one number,
-    which cannot be held against amounts in several).
+    `total` is the report's expense count; `total_amount` its `totalAmount` in minor units,
+    rounded once. Clockify adds every currency up into that one number, so it names none.
     """
 
     entries: tuple[Expense, ...]
     count: int
     total: int | None
-    total_amount: Money | None = None
+    total_amount: int | None = None
 
 
 def parse_detailed_page(raw: object, *, currency_fallback: str) -> DetailedPage:
@@ -105,7 +104,7 @@ def parse_expense_page(raw: object, *, currency_fallback: str) -> ExpensePage:
         for i, item in enumerate(rows)
     )
     total: int | None = None
-    amount: Money | None = None
+    amount: int | None = None
     totals = body.get("totals")
     if isinstance(totals, list):  # tolerate the time reports' list form
         totals = totals[0] if totals else None
@@ -115,10 +114,8 @@ def parse_expense_page(raw: object, *, currency_fallback: str) -> ExpensePage:
             if counts.get(name) is not None:
                 total = _count(counts[name], f"totals.{name}")
                 break
-        currencies = {expense.amount.currency for expense in entries}
-        if counts.get("totalAmount") is not None and len(currencies) <= 1:
-            currency = currencies.pop() if currencies else currency_fallback
-            amount = _money(counts["totalAmount"], currency, "totals.totalAmount")
+        if counts.get("totalAmount") is not None:
+            amount = _money(counts["totalAmount"], currency_fallback, "totals.totalAmount").minor
     return ExpensePage(entries, len(rows), total, amount)
 
 

@@ -298,6 +298,21 @@ def test_presets_cover_what_the_matrix_needs() -> None:
     assert {EntryType.BREAK.value, EntryType.HOLIDAY.value, EntryType.TIME_OFF.value}
 
 
+def test_a_total_clockify_gives_without_currencies_does_not_fail_a_multi_currency_report(
+    site: Site,
+) -> None:
+    site.play("live")
+    site.sandbox.state.set_shape(site.workspace.id, replace(LIVE, by_currency="empty_object"))
+    try:
+        summary = _summary(site)
+    finally:
+        site.play("live")
+
+    assert {e.currency for e in site.workspace.entries} == {"EUR", "USD"}
+    _assert_complete(summary, _oracle(site, SPAN))
+    assert summary.check is not None and summary.check.amounts == ()  # nothing to print
+
+
 @pytest.mark.parametrize("totals", ["null_list", "empty_list"])
 def test_rows_without_any_totals_to_check_them_fail_the_report_saying_so(
     site: Site, totals: str

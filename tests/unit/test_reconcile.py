@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -115,3 +116,17 @@ def test_windows_combine_and_print_clockifys_figures() -> None:
     check = as_check(total, Expected(4, durations=False))
     assert (check.entries, check.duration, check.expenses) == (5, 300, 4)
     assert combine([None]) is None
+
+
+def test_a_total_without_its_currency_is_held_only_against_rows_in_one_currency() -> None:
+    euros = [_entry(i, 60, billable=True, cents=100) for i in range(3)]
+    dollars = replace(euros[0], id="d", earned=Money(500, "USD"))
+
+    assert shortfall(Expected(3, 180, 180, unlabelled=300), _tally(euros)) is None
+    assert "300" in (shortfall(Expected(3, 180, 180, unlabelled=310), _tally(euros)) or "")
+    mixed = _tally([*euros, dollars])  # Clockify added EUR and USD up: nothing to compare
+    assert shortfall(Expected(4, 240, 240, unlabelled=800), mixed) is None
+    assert combine([Expected(1, unlabelled=2), Expected(1, unlabelled=3)]) == Expected(
+        2, unlabelled=5
+    )
+    assert combine([Expected(1, unlabelled=2), Expected(1)]) == Expected(2)
