@@ -140,6 +140,7 @@ class SandboxState:
         self.behaviours: dict[str, Behaviour] = {}
         self.clock: Callable[[], float] = time.monotonic  # the hourly quota's clock
         self._quota: dict[str, deque[float]] = {}
+        self._own_plans: dict[str, str] = {}  # a workspace's plan before a preset changed it
         self.user_token_seconds = USER_TOKEN_LIFETIME_SECONDS
         self.token_refreshes = 0
         self._ids = itertools.count(1)
@@ -165,6 +166,7 @@ class SandboxState:
             self.shapes.clear()
             self.behaviours.clear()
             self._quota.clear()
+            self._own_plans.clear()
             self.faults.clear()
             self.limiter.reset()
             self.recorder.reset()
@@ -196,7 +198,11 @@ class SandboxState:
             self._quota.pop(workspace_id, None)
 
     def apply_preset(self, workspace_id: str, name: str) -> Preset:
-        """Make the workspace answer as preset `name` does: behaviour, shape and plan."""
+        """Make the workspace answer as preset `name` does: behaviour, shape and plan.
+
+        A preset that needs a plan (FREE) sets it and remembers the workspace's own; a preset
+        that needs none gives the workspace its own plan back, so presets never leak.
+        """
         preset = PRESETS.get(name)
         if preset is None:
             raise ValueError(f"unknown preset {name!r}; one of {', '.join(PRESETS)}")
@@ -205,7 +211,10 @@ class SandboxState:
             self.set_behaviour(workspace_id, preset.behaviour)
             self.shapes[workspace_id] = preset.shape
             if preset.plan is not None:
+                self._own_plans.setdefault(workspace_id, workspace.plan)
                 workspace.plan = preset.plan
+            elif workspace_id in self._own_plans:
+                workspace.plan = self._own_plans.pop(workspace_id)
             workspace.revision += 1  # cached reports were computed under the old plan
         return preset
 

@@ -71,8 +71,7 @@ class Site:
         return ClockifyClient(endpoints, transport, limits=limits, on_learned=on_learned)
 
     def play(self, preset: str) -> None:
-        """Answer as `preset` does, from a PRO plan (presets that need FREE set it)."""
-        self.workspace.plan = "PRO"
+        """Answer as `preset` does (presets that need FREE set it, the others give PRO back)."""
         self.sandbox.state.apply_preset(self.workspace.id, preset)
 
 

@@ -460,8 +460,7 @@ def test_a_scheduled_report_says_what_it_was_checked_against_across_presets(
         _schedule(runtime, installed.workspace_id, _monthly(), CREATED)
         report = _tick(runtime, sender, AFTER_DUE)
     finally:
-        site.sandbox.state.apply_preset(site.workspace.id, "live")
-        site.workspace.plan = "PRO"
+        site.sandbox.state.apply_preset(site.workspace.id, "live")  # its own plan back too
 
     assert len(report.sent) == 1, report
     [message] = outbox.messages

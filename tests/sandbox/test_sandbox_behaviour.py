@@ -185,3 +185,16 @@ def test_behaviour_values_are_checked() -> None:
         Behaviour.from_json({"nope": 1})
     assert Behaviour.from_json({"missingScope": 401}).missing_scope == 401
     assert "free_quota" not in MATRIX and set(MATRIX) < set(PRESETS)
+
+
+def test_a_preset_without_a_plan_gives_the_workspace_its_own_plan_back(
+    sandbox: SandboxServer, generated: Workspace
+) -> None:
+    generated.plan = "BASIC"
+
+    sandbox.state.apply_preset(generated.id, "partial_range")
+    on_free = generated.plan
+    sandbox.state.apply_preset(generated.id, "free_quota")
+    sandbox.state.apply_preset(generated.id, "live")
+
+    assert (on_free, generated.plan) == ("FREE", "BASIC")
