@@ -88,7 +88,8 @@ def _summary_content(
     label = fmt.period(period)
     body = render_summary_html(summary, fmt, title=spec.name, period_label=label, email=True)
     total = f"{fmt.label('total')}: {fmt.duration(summary.totals.duration)}"
-    remarks = "".join(f"{line}\n" for line in (check_text(summary.check, fmt),) if line)
+    check = check_text(summary.check, fmt)
+    remarks = f"{check}\n" if check else ""
     attachments = [
         _attachment(summary_file(summary, fmt, kind, title=spec.name, stem=stem))
         for kind in spec.formats
