@@ -22,11 +22,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from addon.delivery.manage import resume, save_schedule
-from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.errors import AddonError
 from addon.reports.errors import ReportError
 from addon.schedules import next_occurrence
+from addon.services.schedule_spec import ScheduleSpec, spec_of
+from addon.services.schedules import resume, save_schedule
 from addon.settings import Settings
 from addon.store import schedules as store
 from addon.store.db import create_db_engine, make_session_factory

@@ -58,15 +58,15 @@ from sqlalchemy import create_engine, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from addon import create_app
-from addon.delivery.manage import save_schedule
 from addon.delivery.runner import MailRetry, tick
 from addon.delivery.scheduler import owner_id
-from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Attachment, Recipients, compose, sender_address
 from addon.mail.smtp import SmtpSender
 from addon.render.files import FileFormat
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
+from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.settings import LogFormat, Secret, Settings, SmtpSecurity
 from addon.store.migrate import upgrade
 from addon.store.models import DeliveryRun, DeliveryState, Schedule

@@ -44,15 +44,15 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 
 from addon import create_app
-from addon.delivery.manage import save_schedule
 from addon.delivery.runner import tick
-from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.render.files import FileFormat
 from addon.reports.model import GroupBy
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
+from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.settings import LogFormat, Secret, Settings
 from addon.store.crypto import TokenCipher
 from addon.store.migrate import upgrade

@@ -13,7 +13,7 @@ Regular API lists are read with `page-size` 200 until `Last-Page: true`, or, whe
 sends no such header, until a short page. A period longer than 366 days is requested year by
 year. The weekly report is requested in exact 7-day windows.
 
-A client is cheap: build one per job or request (see `addon.connections`).
+A client is cheap: build one per job or request (see `addon.services.installations`).
 """
 
 from __future__ import annotations

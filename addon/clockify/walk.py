@@ -16,9 +16,9 @@ fetched with Clockify's own totals for it and its rows must add up to them
   twice.
 
 What was learned (page size, range service) is a `ReportLimits` value: `on_learned` hands it to
-the caller, which keeps it per installation (`addon.connections`), so the next report starts
-from it instead of relearning it window by window. The walker knows nothing of HTTP: a `RowKind`
-says how to fetch a page, and the client builds one per report.
+the caller, which keeps it per installation (`addon.services.installations`), so the next
+report starts from it instead of relearning it window by window. The walker knows nothing of
+HTTP: a `RowKind` says how to fetch a page, and the client builds one per report.
 """
 
 from __future__ import annotations

@@ -29,9 +29,6 @@ from typing import Protocol
 
 from addon.clockify.errors import ClockifyError, ClockifyRateLimited, ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
-from addon.connections import clockify_for, stored_defaults
-from addon.delivery.content import Content, build_content
-from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.errors import AddonError
 from addon.mail.compose import compose, sender_address
 from addon.mail.smtp import PermanentMailError, TransientMailError
@@ -44,6 +41,9 @@ from addon.schedules import (
     missed_occurrences,
     next_occurrence,
 )
+from addon.services.emails import Content, build_content
+from addon.services.installations import clockify_for, stored_defaults
+from addon.services.schedule_spec import ScheduleSpec, spec_of
 from addon.settings import MissedRuns
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, DeliveryState, Schedule

@@ -24,8 +24,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from addon.clockify.retry import RetryPolicy
 from addon.delivery.runner import Sender, tick
-from addon.invoice_marking import retry_stale_markings
 from addon.runtime import Runtime
+from addon.services.marking import retry_stale_markings
 
 __all__ = [
     "SWEEP_RETRY",

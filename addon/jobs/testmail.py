@@ -11,14 +11,14 @@ from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from addon.connections import clockify_for, stored_defaults
-from addon.delivery.content import build_content
-from addon.delivery.spec import ScheduleSpec
 from addon.errors import AddonError
 from addon.jobs.executor import JobContext, JobOutput
 from addon.mail.compose import Recipients, compose, sender_address
 from addon.mail.smtp import MailError, SmtpSender
 from addon.schedules import covered_period
+from addon.services.emails import build_content
+from addon.services.installations import clockify_for, stored_defaults
+from addon.services.schedule_spec import ScheduleSpec
 
 __all__ = ["MailFailed", "send_test_email"]
 

@@ -15,19 +15,19 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from addon.connections import clockify_for
-from addon.delivery.spec import ReportKind
 from addon.jobs.executor import JobContext, JobOutput
-from addon.jobs.request import ReportRequest
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text
-from addon.reporting import fetch_invoice_drafts, fetch_summary
 from addon.reports.model import ClockifyCheck, Invoice, Summary, Totals
 from addon.reports.money import Money
 from addon.reports.snapshot import invoice_to_json, summary_to_json
 from addon.reports.terms import InvoiceTerms, PercentDiscount
-from addon.workspace_settings import WorkspaceDefaults
+from addon.services.defaults import WorkspaceDefaults
+from addon.services.installations import clockify_for
+from addon.services.report_spec import ReportRequest
+from addon.services.reports import fetch_invoice_drafts, fetch_summary
+from addon.services.schedule_spec import ReportKind
 
 __all__ = ["build_report", "check_json", "invoice_key", "invoice_terms", "totals_json"]
 

@@ -288,12 +288,12 @@ class ReportJob(Base):
 
     Why a table and not process memory: under gunicorn the poll and the download may reach any
     worker or replica, and the result must outlive the thread that built it. `request` is the
-    validated request (`addon.jobs.request.ReportRequest.to_json`), `cache_key` its digest, so an
-    identical finished report is served again without calling Clockify. `heartbeat_at` moves
-    while the builder works; a running job whose heartbeat stopped (its process died) is shown
-    as failed rather than running forever. `result` is what the page shows (preview, totals,
-    drafts) and `snapshot` the built report that downloads and issuing start from; issuing a
-    draft records its number in `result`, under a row lock, so a draft is issued at most once.
+    validated request (`ReportRequest.to_json` in `addon.services.report_spec`), `cache_key` its
+    digest, so an identical finished report is served again without calling Clockify. `heartbeat_at`
+    moves while the builder works; a running job whose heartbeat stopped (its process died) is shown
+    as failed rather than running forever. `result` is what the page shows (preview, totals, drafts)
+    and `snapshot` the built report that downloads and issuing start from; issuing a draft records
+    its number in `result`, under a row lock, so a draft is issued at most once.
     """
 
     __tablename__ = "report_job"

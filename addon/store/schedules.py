@@ -59,7 +59,7 @@ MAX_ERROR = 500
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduleColumns:
-    """A schedule's stored fields, as `addon.delivery.spec.ScheduleSpec.columns` validated them."""
+    """A schedule's stored fields, as `ScheduleSpec.columns` (`addon.services`) validated them."""
 
     name: str
     report: dict[str, object]

@@ -3,7 +3,7 @@
 Issuing itself starts from a report job's draft and lives with the jobs (`api_reports.issue`).
 Everything here reads the issued snapshot, so a listing or a download shows the invoice exactly
 as issued. `POST /api/invoices/<number>/mark` (re)marks its time entries as invoiced in Clockify
-(`addon.invoice_marking`): after a failure, after the admin chose not to at issue time, or for
+(`addon.services.marking`): after a failure, after the admin chose not to at issue time, or for
 invoices issued before marking existed.
 """
 
@@ -15,14 +15,14 @@ from typing import Any, Final
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from addon.invoice_marking import Marking, mark_in_clockify, marking_of
-from addon.invoicing import load_invoice
 from addon.jobs.work import invoice_json
 from addon.render.files import invoice_file, slug
 from addon.render.i18n import Formatter
 from addon.reports.model import Invoice
 from addon.reports.snapshot import invoice_from_json
 from addon.runtime import runtime
+from addon.services.invoices import load_invoice
+from addon.services.marking import Marking, mark_in_clockify, marking_of
 from addon.store import invoices as invoice_store
 from addon.web.api_schedules import NotFound
 from addon.web.api_workspace import current_defaults

@@ -10,7 +10,7 @@ identical report built in the last `report_cache_seconds` (200, `cached: true`) 
 progress and, when done, shows the stored preview and downloads any format from the stored
 snapshot, from any worker. Issuing an invoice takes a draft of a finished job, under a row lock
 of that job, so one draft gets one number however often the button is pressed; then, unless
-the admin opted out, its time entries are marked invoiced in Clockify (`addon.invoice_marking`).
+the admin opted out, its time entries are marked invoiced in Clockify (`addon.services.marking`).
 Issued invoices are listed and downloaded by `api_invoices`.
 """
 
@@ -25,12 +25,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, request
 from flask.typing import ResponseReturnValue
 
-from addon.delivery.spec import ReportKind, spec_of
 from addon.errors import AddonError, Conflict
-from addon.invoice_marking import mark_in_clockify, not_marked
-from addon.invoicing import issue_draft
 from addon.jobs.executor import STALE_AFTER, JobContext, JobExecutor, JobOutput
-from addon.jobs.request import InvalidReportRequest, ReportRequest
 from addon.jobs.testmail import send_test_email
 from addon.jobs.work import build_report
 from addon.mail.compose import Recipients
@@ -38,6 +34,10 @@ from addon.render.files import invoice_file, slug, summary_file
 from addon.render.i18n import Formatter
 from addon.reports.snapshot import invoice_from_json, summary_from_json
 from addon.runtime import Runtime, runtime
+from addon.services.invoices import issue_draft
+from addon.services.marking import mark_in_clockify, not_marked
+from addon.services.report_spec import InvalidReportRequest, ReportRequest
+from addon.services.schedule_spec import ReportKind, spec_of
 from addon.store import jobs as store
 from addon.store import schedules as schedule_store
 from addon.store.models import MarkingState, ReportJob

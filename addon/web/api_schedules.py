@@ -18,11 +18,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from addon.delivery.manage import change_schedule, resume, save_schedule
-from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.errors import AddonError, BadRequest, Conflict
 from addon.runtime import runtime
 from addon.schedules import Cadence, InvalidSchedule, next_occurrence
+from addon.services.schedule_spec import ScheduleSpec, spec_of
+from addon.services.schedules import change_schedule, resume, save_schedule
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, DeliveryState, Schedule
 from addon.web.requests import json_object

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any, Final
 
 from addon.clockify.queries import Invoicing
-from addon.delivery.spec import ReportKind
 from addon.render.files import FileFormat
 from addon.render.i18n import DurationStyle
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
+from addon.services.schedule_spec import ReportKind
 from addon.store.models import MarkingState
 
 __all__ = ["REPORT_SCHEMAS", "report_paths"]

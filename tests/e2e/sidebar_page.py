@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from addon.clockify.queries import Invoicing, ReportFilter
-from addon.connections import clockify_for
 from addon.render.i18n import DurationStyle, Formatter
 from addon.render.tables import group_label
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy, Summary
 from addon.reports.periods import DateRange, Weekday
+from addon.services.installations import clockify_for
 from sandbox.state import SEED_WORKSPACE_ID
 from sandbox.tokens import ApiUrls
 from tests.e2e.conftest import LiveStack

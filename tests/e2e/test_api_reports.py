@@ -21,7 +21,7 @@ import requests
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from addon.jobs.request import ReportRequest
+from addon.services.report_spec import ReportRequest
 from addon.settings import Secret, Settings
 from addon.store import jobs
 from addon.web.session import SessionClaims, SessionSigner

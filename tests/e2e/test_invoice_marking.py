@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from addon.delivery.scheduler import run_once
-from addon.invoice_marking import RETRY_AFTER, retry_stale_markings
 from addon.mail.smtp import SmtpSender
+from addon.services.marking import RETRY_AFTER, retry_stale_markings
 from addon.settings import Secret, Settings
 from addon.store import invoices as invoice_store
 from addon.store.models import MarkingState
@@ -83,7 +83,7 @@ def test_issuing_marks_exactly_the_billed_entries_and_the_next_run_skips_them(
         if d["client"]["id"] == draft["client"]["id"] and d["currency"] == draft["currency"]
     ]
     # Its time is marked and skipped; its expenses come back (one line each) until the admin
-    # marks them in Clockify, which documents no endpoint for it (addon.invoice_marking).
+    # marks them in Clockify, which documents no endpoint for it (addon.services.marking).
     assert [d["lines"] for d in billed_again] == (
         [marking["expenses"]] if marking["expenses"] else []
     ), billed_again

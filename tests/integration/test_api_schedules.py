@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, ValidationError
 
-from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.reports.model import NonWorkTime
 from addon.runtime import Runtime
+from addon.services.schedule_spec import ScheduleSpec, spec_of
 from addon.store import schedules as store
 from addon.store.models import DeliveryState
 from addon.web.session import SessionClaims, SessionSigner

@@ -18,11 +18,11 @@ import pytest
 from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.errors import ClockifyTokenRejected
 from addon.clockify.transport import Transport
-from addon.connections import clockify_for
 from addon.errors import Conflict, NotInstalled
 from addon.manifest import SCOPES
 from addon.runtime import Runtime
 from addon.secret import Secret
+from addon.services.installations import clockify_for
 from addon.store.db import create_db_engine
 from addon.store.permits import RateLimiter
 from addon.store.repositories import get_installation

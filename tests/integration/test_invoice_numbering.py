@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from addon.invoicing import issue_invoice, load_invoice
 from addon.reports.invoice import InvoiceBatch, plan_invoices
 from addon.reports.model import Invoice, Party
 from addon.reports.numbering import CounterScope, NumberingSettings
 from addon.reports.terms import InvoiceTerms, PercentDiscount, Tax, TaxMode
+from addon.services.invoices import issue_invoice, load_invoice
 from addon.store.db import create_db_engine, make_session_factory
 from addon.store.models import IssuedInvoice
 from tests.unit.reports.builders import ACME, GLOBEX, make_entry, make_expense, usd

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from addon.delivery.manage import save_schedule
-from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.runtime import Runtime
 from addon.schedules import Cadence
+from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.store import invoices, jobs, schedules
 from addon.store.db import Base
 from addon.store.permits import RateLimiter

@@ -30,11 +30,11 @@ from addon.clockify.reconcile import RangeService, ReportLimits
 from addon.clockify.retry import RetryPolicy
 from addon.clockify.transport import Transport
 from addon.manifest import SCOPES
-from addon.reporting import fetch_invoice_drafts, fetch_summary
 from addon.reports.model import EntryType, GroupBy, Summary
 from addon.reports.periods import DateRange, Weekday
 from addon.reports.terms import InvoiceTerms
 from addon.secret import Secret
+from addon.services.reports import fetch_invoice_drafts, fetch_summary
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.behaviour import MATRIX, PRESETS
 from sandbox.data import Workspace

@@ -28,15 +28,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from addon import create_app
-from addon.delivery.manage import save_schedule
 from addon.delivery.runner import TickReport, tick
-from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.manifest import SCOPES
 from addon.render.files import FileFormat
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
+from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.settings import LogFormat, Secret, Settings, SmtpSecurity
 from addon.store.models import DeliveryRun
 from sandbox import SandboxServer, TokenIssuer

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from addon.delivery.manage import save_schedule
-from addon.delivery.spec import ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.schedules import Cadence
+from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.store import schedules as store
 from addon.store.db import create_db_engine, make_session_factory
 from addon.store.models import DeliveryRun, DeliveryState, Schedule

@@ -20,9 +20,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from addon.delivery.manage import save_schedule
 from addon.delivery.runner import MailRetry, TickReport, tick
-from addon.delivery.spec import ReportKind, ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
 from addon.manifest import SCOPES
@@ -30,6 +28,8 @@ from addon.render.files import FileFormat
 from addon.reports.periods import Weekday
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
+from addon.services.schedule_spec import ReportKind, ScheduleSpec
+from addon.services.schedules import save_schedule
 from addon.settings import MissedRuns, SmtpSecurity
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, IssuedInvoice, Schedule

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from addon.delivery.content import _invoice_content, _summary_content
-from addon.delivery.spec import ReportKind, ScheduleSpec
 from addon.mail.compose import Recipients
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text
 from addon.reports.model import ClockifyCheck
 from addon.reports.periods import DateRange
 from addon.schedules import Cadence
+from addon.services.emails import _invoice_content, _summary_content
+from addon.services.schedule_spec import ReportKind, ScheduleSpec
 from tests.render.samples import make_invoice, sample_summary
 
 CHECK = ClockifyCheck(entries=4, duration=17_110, billable_duration=16_210, expenses=1)

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from addon.delivery.runner import MailRetry
-from addon.delivery.spec import ReportKind, ScheduleSpec
 from addon.mail.compose import InvalidRecipients
 from addon.render.files import FileFormat
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.schedules import LAST_DAY, InvalidSchedule
+from addon.services.schedule_spec import ReportKind, ScheduleSpec
 
 
 def _json(**changes: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from addon.invoice_marking import not_marked
+from addon.services.marking import not_marked
 from addon.store.models import MarkingState
 from tests.unit.reports.builders import MAY_1_9AM, make_entry, make_expense
 from tests.unit.reports.test_invoice import invoice_for

@@ -10,11 +10,11 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from addon.jobs.request import ReportRequest
 from addon.jobs.work import _invoices_result, _summary_result, check_json
 from addon.render.i18n import Formatter
 from addon.reports.model import ClockifyCheck
 from addon.reports.money import Money
+from addon.services.report_spec import ReportRequest
 from addon.web.openapi import document
 from tests.render.samples import make_invoice, sample_summary
 

@@ -22,11 +22,11 @@ from datetime import datetime, timedelta
 from addon.clockify.client import MarkResult
 from addon.clockify.errors import ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
-from addon.connections import clockify_for
 from addon.errors import AddonError
 from addon.reports.model import Invoice
 from addon.reports.snapshot import invoice_from_json
 from addon.runtime import Runtime
+from addon.services.installations import clockify_for
 from addon.store import invoices as store
 from addon.store.models import IssuedInvoice, MarkingState
 

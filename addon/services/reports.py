@@ -11,7 +11,7 @@ a report is only built from rows that add up, and carries what it was checked ag
 `ClockifyIncomplete` instead of building anything.
 
 Drafts are numbered `DRAFT-1`, `DRAFT-2`, ...: a number of the gap-free sequence is only taken
-when an admin issues one (`addon.invoicing`).
+when an admin issues one (`addon.services.invoices`).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def fetch_invoice_drafts(
 
     Clockify is asked for uninvoiced rows only, whatever the filter said: detailed rows need not
     say whether an entry is invoiced (the spec's rows have no such field), so only this filter
-    keeps time marked invoiced by an earlier invoice (`addon.invoice_marking`) off the next one.
+    keeps time marked invoiced by an earlier invoice (`addon.services.marking`) off the next one.
     Missing names and clients are filled in first (`addon.clockify.names`): expense rows never
     name their client, and without it they would not reach any invoice. Breaks, holidays and
     time off are never billed (`plan_invoices`); each draft counts those it left out.

@@ -3,7 +3,7 @@
 Summary schedules fetch the detailed report and build the summary with our engine. Invoice
 schedules send **drafts**, one per client and currency, numbered `DRAFT-1`, `DRAFT-2`, ...: they
 never consume a number of the gap-free sequence. We chose that because issuing is a legal act an
-admin takes (`addon.invoicing.issue_invoice` from the sidebar), while a run may be sent twice in
+admin takes (`addon.services.invoices` from the sidebar), while a run may be sent twice in
 the one window no design closes (see `runner`); an issued number in a duplicate or a failed send
 would be a number to explain to an auditor, a draft is not.
 """
@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from addon.clockify.client import ClockifyClient
-from addon.delivery.spec import ReportKind, ScheduleSpec, template_values
 from addon.mail.compose import Attachment, fill_template
 from addon.render.files import RenderedFile, invoice_file, slug, summary_file
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text, left_out_text
-from addon.reporting import fetch_invoice_drafts, fetch_summary
 from addon.reports.model import Invoice, Summary
 from addon.reports.periods import DateRange
-from addon.workspace_settings import WorkspaceDefaults
+from addon.services.defaults import WorkspaceDefaults
+from addon.services.reports import fetch_invoice_drafts, fetch_summary
+from addon.services.schedule_spec import ReportKind, ScheduleSpec, template_values
 
 __all__ = ["Content", "build_content"]
 

@@ -16,12 +16,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from addon.delivery.spec import ReportFilters, ReportKind
 from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import ReportError, shorten
 from addon.reports.model import GroupBy
 from addon.reports.periods import DateRange, Weekday, load_zone
 from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
+from addon.services.schedule_spec import ReportFilters, ReportKind
 
 __all__ = ["MAX_DAYS", "InvalidReportRequest", "InvoiceOptions", "ReportRequest"]
 

@@ -78,7 +78,7 @@ def issue_draft(
 
     Issuing what was shown (rather than fetching again) is what makes the number the admin sees
     attached to exactly the amounts they checked. `marking` is PENDING when the caller marks the
-    entries in Clockify after committing (`addon.invoice_marking`). The caller commits.
+    entries in Clockify after committing (`addon.services.marking`). The caller commits.
     """
     scope = counter_scope(numbering, issue_date, draft.client.id)
     sequence = next_sequence(numbering, store.lock_sequence(session, workspace_id, scope))

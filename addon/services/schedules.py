@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from addon.delivery.spec import ScheduleSpec, spec_of
 from addon.schedules import Cadence, next_occurrence
+from addon.services.schedule_spec import ScheduleSpec, spec_of
 from addon.store import schedules as store
 from addon.store.models import Schedule
 

@@ -17,13 +17,13 @@ from addon.clockify.retry import RetryPolicy
 from addon.clockify.transport import Transport
 from addon.errors import Conflict, NotInstalled
 from addon.runtime import Runtime
+from addon.services.defaults import WorkspaceDefaults, workspace_defaults
 from addon.store.models import Installation, InstallationStatus
 from addon.store.repositories import (
     get_installation,
     mark_needs_reinstall,
     remember_report_limits,
 )
-from addon.workspace_settings import WorkspaceDefaults, workspace_defaults
 
 __all__ = ["clockify_for", "stored_defaults"]
 
