@@ -16,10 +16,6 @@ from addon.errors import register_error_handlers
 from addon.logs import configure_logging
 from addon.runtime import Runtime
 from addon.settings import Settings
-from addon.store.crypto import TokenCipher
-from addon.store.db import create_db_engine, make_session_factory
-from addon.store.permits import RateLimiter
-from addon.verify.tokens import TokenVerifier
 
 __all__ = ["create_app"]
 
@@ -42,23 +38,7 @@ def create_app(
             x_proto=settings.proxy_hops,
             x_host=settings.proxy_hops,
         )
-    engine = create_db_engine(settings.database_url)
-    cipher = (
-        TokenCipher(settings.encryption_keys)
-        if settings.encryption_keys
-        else TokenCipher.ephemeral()
-    )
-    app.extensions["addon"] = Runtime(
-        settings=settings,
-        engine=engine,
-        sessions=make_session_factory(engine),
-        cipher=cipher,
-        verifier=TokenVerifier(
-            settings.clockify_public_keys, settings.addon_key, settings.token_leeway_seconds
-        ),
-        limiter=RateLimiter(engine, settings.clockify_rate, settings.clockify_burst),
-        clock=clock,
-    )
+    app.extensions["addon"] = Runtime.from_settings(settings, clock=clock)
     register_error_handlers(app)
     _register_request_hooks(app, settings)
 

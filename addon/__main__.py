@@ -10,6 +10,7 @@ import sys
 
 from addon import schedule_cli
 from addon.errors import ConfigurationError
+from addon.logs import configure_logging
 from addon.settings import Settings
 
 
@@ -29,19 +30,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
-    from addon import create_app
+    """Tick deliveries until stopped; the process builds its runtime, not a web app."""
     from addon.delivery.scheduler import run_forever
     from addon.mail.smtp import SmtpSender
     from addon.runtime import Runtime
 
-    # This process is the scheduler: the app it builds must not start a second one.
-    app = create_app(settings.with_(scheduler_in_web=False))
-    runtime = app.extensions["addon"]
-    assert isinstance(runtime, Runtime)  # noqa: S101  # set by create_app; narrows the type
+    configure_logging(settings)
+    runtime = Runtime.from_settings(settings)
     try:
         run_forever(runtime, SmtpSender.from_settings(settings))
     finally:
-        runtime.engine.dispose()
+        runtime.close()
     return 0
 
 
@@ -54,18 +53,16 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
-    from addon.store.crypto import TokenCipher
-    from addon.store.db import create_db_engine, make_session_factory
-    from addon.store.repositories import rotate_tokens
+    from addon.runtime import Runtime
+    from addon.services.installations import rotate_tokens
 
     if not settings.encryption_keys:
         raise ConfigurationError("ADDON_ENCRYPTION_KEYS must be set to rotate keys")
-    engine = create_db_engine(settings.database_url)
+    runtime = Runtime.from_settings(settings)
     try:
-        with make_session_factory(engine).begin() as session:
-            count = rotate_tokens(session, TokenCipher(settings.encryption_keys))
+        count = rotate_tokens(runtime)
     finally:
-        engine.dispose()
+        runtime.close()
     print(f"re-encrypted {count} installation token(s) under the newest key")
     return 0
 

@@ -1,7 +1,7 @@
 """`python -m addon schedules ...`: manage a workspace's scheduled emails from the command line.
 
-Admins will manage schedules in the sidebar; until then, and for operators afterwards, these
-commands do the same through the same validation (`ScheduleSpec.from_json`) and storage:
+Admins manage schedules in the sidebar; operators can do the same here, through the same
+validation (`ScheduleSpec.from_json`) and the same use cases (`addon.services.schedules`):
 
     python -m addon schedules add <workspace> <spec.json>     print the new schedule's id
     python -m addon schedules list <workspace>                id, state, cadence, next send
@@ -17,21 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from addon.errors import AddonError
 from addon.reports.errors import ReportError
-from addon.schedules import next_occurrence
-from addon.services.schedule_spec import ScheduleSpec, spec_of
-from addon.services.schedules import resume, save_schedule
+from addon.runtime import Runtime
+from addon.services import installations, schedules
+from addon.services.schedule_spec import ScheduleSpec
 from addon.settings import Settings
-from addon.store import schedules as store
-from addon.store.db import create_db_engine, make_session_factory
-from addon.store.models import Schedule
-from addon.store.repositories import get_installation
 
 __all__ = ["register"]
 
@@ -55,76 +48,60 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_db_engine(settings.database_url)
-    sessions = make_session_factory(engine)
-    now = datetime.now(UTC)
+    rt = Runtime.from_settings(settings)
     try:
-        with sessions.begin() as session:
-            if get_installation(session, args.workspace) is None:
-                return _fail(f"workspace {args.workspace} has no installation of the add-on")
-            return _ACTIONS[args.action](session, args, now)
+        if not installations.is_installed(rt, args.workspace):
+            return _fail(f"workspace {args.workspace} has no installation of the add-on")
+        return _ACTIONS[args.action](rt, args)
     except (AddonError, ReportError) as exc:  # typed input errors, their messages name the field
         return _fail(str(exc))
     finally:
-        engine.dispose()
+        rt.close()
 
 
-def _add(session: Session, args: argparse.Namespace, now: datetime) -> int:
+def _add(rt: Runtime, args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.spec == "-" else Path(args.spec).read_text(encoding="utf-8")
     try:
         data = json.loads(text)
     except ValueError as exc:
         return _fail(f"the schedule is not valid JSON: {exc}")
     spec = ScheduleSpec.from_json(data)
-    schedule = save_schedule(session, args.workspace, spec, created_by="cli", now=now)
-    session.flush()
-    print(schedule.id)
+    print(schedules.create(rt, args.workspace, spec, created_by="cli")["id"])
     return 0
 
 
-def _list(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    for schedule in store.list_schedules(session, args.workspace):
-        spec = spec_of(schedule)
-        upcoming = next_occurrence(spec.cadence, now)
-        state = "paused" if schedule.paused else "active"
-        when = "-" if schedule.paused else upcoming.at.isoformat(timespec="minutes")
-        print(f"{schedule.id}\t{state}\t{spec.name}\t{spec.cadence.zone}\tnext {when}")
+def _list(rt: Runtime, args: argparse.Namespace) -> int:
+    for schedule in schedules.schedules(rt, args.workspace):
+        state = "paused" if schedule["paused"] else "active"
+        when = schedule["next_send"] or "-"
+        print(f"{schedule['id']}\t{state}\t{schedule['name']}\t{schedule['zone']}\tnext {when}")
     return 0
 
 
-def _log(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    for entry in store.delivery_log(session, args.workspace):
-        error = f"\t{entry.last_error}" if entry.last_error else ""
-        print(f"{entry.id}\t{entry.schedule_id}\t{entry.due}\t{entry.state}{error}")
+def _log(rt: Runtime, args: argparse.Namespace) -> int:
+    for entry in schedules.deliveries(rt, args.workspace, 50):
+        error = f"\t{entry['last_error']}" if entry["last_error"] else ""
+        print(f"{entry['id']}\t{entry['schedule_id']}\t{entry['due']}\t{entry['state']}{error}")
     return 0
 
 
-def _one(session: Session, args: argparse.Namespace) -> Schedule:
-    found = store.get_schedule(session, args.workspace, args.id)
-    if found is None:
-        raise AddonError(f"schedule {args.id} does not exist in workspace {args.workspace}")
-    return found
-
-
-def _pause(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    store.pause_schedule(session, _one(session, args), now=now)
+def _pause(rt: Runtime, args: argparse.Namespace) -> int:
+    schedules.pause(rt, args.workspace, args.id)
     return 0
 
 
-def _resume(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    resume(session, _one(session, args), now=now)
+def _resume(rt: Runtime, args: argparse.Namespace) -> int:
+    schedules.resume_schedule(rt, args.workspace, args.id)
     return 0
 
 
-def _delete(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    if not store.delete_schedule(session, args.workspace, args.id):
-        return _fail(f"schedule {args.id} does not exist in workspace {args.workspace}")
+def _delete(rt: Runtime, args: argparse.Namespace) -> int:
+    schedules.delete(rt, args.workspace, args.id)
     return 0
 
 
-def _resend(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    if not store.reset_for_resend(session, args.workspace, args.run_id, now):
-        return _fail(f"run {args.run_id} is not a failed run of workspace {args.workspace}")
+def _resend(rt: Runtime, args: argparse.Namespace) -> int:
+    schedules.resend(rt, args.workspace, args.run_id)
     print(f"run {args.run_id} will be sent again by the next scheduler tick")
     return 0
 

@@ -265,9 +265,8 @@ class InThread:
         return []  # its CPU is this process's
 
     def stop(self) -> None:
-        self.app.extensions["addon.jobs"].shutdown()
         self.served.stop()
-        self.app.extensions["addon"].engine.dispose()
+        self.app.extensions["addon"].close()
 
 
 Server = Gunicorn | InThread

@@ -126,18 +126,6 @@ class Tally:
         self._price(expense.amount)
         self._day(expense.date)
 
-    def merge(self, other: Tally) -> None:
-        self.rows += other.rows
-        self.seconds += other.seconds
-        self.billable_seconds += other.billable_seconds
-        for currency, minor in other.amounts.items():
-            self.amounts[currency] = self.amounts.get(currency, 0) + minor
-        for currency, count in other.priced.items():
-            self.priced[currency] = self.priced.get(currency, 0) + count
-        for day in (other.first_day, other.last_day):
-            if day is not None:
-                self._day(day)
-
     def _price(self, amount: Money) -> None:
         self.amounts[amount.currency] = self.amounts.get(amount.currency, 0) + amount.minor
         self.priced[amount.currency] = self.priced.get(amount.currency, 0) + 1

@@ -45,6 +45,7 @@ from addon.services.emails import Content, build_content
 from addon.services.installations import clockify_for, stored_defaults
 from addon.services.schedule_spec import ScheduleSpec, spec_of
 from addon.settings import MissedRuns
+from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, DeliveryState, Schedule
 
@@ -131,7 +132,7 @@ def tick(
         except Exception:  # the scheduler job is a process edge: log, go on with the next
             log.exception("scheduled delivery failed", extra={"schedule_id": schedule.id})
     with runtime.sessions() as session:
-        expired = list(store.expired_runs(session, job.clock()))
+        expired = list(run_store.expired_runs(session, job.clock()))
     for run_id in expired:
         try:
             job.take_over(run_id)
@@ -203,15 +204,17 @@ class _Tick:
         with self.runtime.sessions.begin() as session:
             for occurrence in occurrences:
                 due = occurrence.due
-                store.record_skipped(session, schedule, due, self._period(spec, due), self.clock())
-            store.advance_last_due(session, schedule.id, occurrences[-1].due)
+                run_store.record_skipped(
+                    session, schedule, due, self._period(spec, due), self.clock()
+                )
+            run_store.advance_last_due(session, schedule.id, occurrences[-1].due)
 
     def _claim(
         self, schedule: Schedule, spec: ScheduleSpec, occurrence: Occurrence
     ) -> DeliveryRun | None:
         due = occurrence.due
         with self.runtime.sessions.begin() as session:
-            run = store.claim_run(
+            run = run_store.claim_run(
                 session,
                 schedule,
                 due,
@@ -220,12 +223,12 @@ class _Tick:
                 self.clock(),
                 self.lease,
             )
-            store.advance_last_due(session, schedule.id, due)
+            run_store.advance_last_due(session, schedule.id, due)
         return run
 
     def take_over(self, run_id: int) -> None:
         with self.runtime.sessions.begin() as session:
-            run = store.take_over_expired(session, run_id, self.owner, self.clock(), self.lease)
+            run = run_store.take_over_expired(session, run_id, self.owner, self.clock(), self.lease)
             schedule = session.get(Schedule, run.schedule_id) if run is not None else None
         if run is None or schedule is None:
             return
@@ -241,7 +244,7 @@ class _Tick:
         error: str | None = None,
     ) -> None:
         with self.runtime.sessions.begin() as session:
-            store.finish_run(
+            run_store.finish_run(
                 session,
                 run.id,
                 self.owner,
@@ -325,7 +328,7 @@ class _Tick:
         wait = timedelta(seconds=exc.retry_after or 0)
         until = self.clock() + min(max(wait, DEFER_FLOOR), DEFER_CAP)
         with self.runtime.sessions.begin() as session:
-            store.defer_run(session, run.id, self.owner, until, error)
+            run_store.defer_run(session, run.id, self.owner, until, error)
         log.info("scheduled delivery deferred", extra={"run_id": run.id, "until": until})
         self.report.deferred.append(run.id)
 
@@ -335,5 +338,5 @@ class _Tick:
             self._finish(run, DeliveryState.FAILED, error=error)
             return
         with self.runtime.sessions.begin() as session:
-            store.note_attempt(session, run.id, self.owner, error)
+            run_store.note_attempt(session, run.id, self.owner, error)
         self.report.retrying.append(run.id)

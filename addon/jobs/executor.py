@@ -1,5 +1,8 @@
 """Runs report jobs in background threads of the web process, so no request waits for Clockify.
 
+The use cases (`addon.services.report_jobs`) create the job's row and hand its work here
+through `Runtime.jobs`; this module only runs it, keeps its heartbeat and stores the outcome.
+
 Why threads in the web process and not a queue service: a report is I/O-bound (Clockify pages
 at most 50 requests/second per workspace), the result goes to the database where any worker or
 replica can serve the poll and the download, and the deployment stays one image with no broker.
@@ -16,23 +19,25 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import update
 
 from addon.errors import AddonError
 from addon.reports.errors import ReportError
-from addon.runtime import Runtime
+from addon.services.previews import JobOutput
+from addon.services.reports import JobProgress
 from addon.store import jobs as store
 from addon.store.models import ReportJob
 
-__all__ = ["HEARTBEAT_SECONDS", "STALE_AFTER", "JobContext", "JobExecutor", "JobOutput", "Work"]
+if TYPE_CHECKING:
+    from addon.runtime import Runtime
+
+__all__ = ["HEARTBEAT_SECONDS", "JobContext", "JobExecutor", "Work"]
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS: Final = 1.0
-STALE_AFTER: Final = timedelta(seconds=60)
 
 
 @dataclass(slots=True)
@@ -51,6 +56,9 @@ class JobContext:
     stage: str = "queued"
     count: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_pages(self, counter: Callable[[], int]) -> None:
+        self.pages = counter
 
     def progress(self, stage: str, count: int) -> None:
         with self._lock:
@@ -74,15 +82,7 @@ class JobContext:
             )
 
 
-@dataclass(frozen=True, slots=True)
-class JobOutput:
-    """What a finished job keeps: `result` for the page, `snapshot` for downloads and issuing."""
-
-    result: dict[str, Any]
-    snapshot: dict[str, Any] | None = None
-
-
-Work = Callable[[JobContext], JobOutput]
+Work = Callable[[JobProgress], JobOutput]
 
 
 class JobExecutor:

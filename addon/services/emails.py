@@ -6,6 +6,11 @@ never consume a number of the gap-free sequence. We chose that because issuing i
 admin takes (`addon.services.invoices` from the sidebar), while a run may be sent twice in
 the one window no design closes (see `runner`); an issued number in a duplicate or a failed send
 would be a number to explain to an auditor, a draft is not.
+
+`send_test` is the "send a test email now" use case: the real email (same content, same
+attachments, same SMTP settings) for the schedule's latest period, with "[Test]" in the subject,
+so what the admin receives is what the schedule will send. It is not a delivery run: nothing is
+claimed or logged in the delivery log, and the Message-ID is the job's own.
 """
 
 from __future__ import annotations
@@ -13,20 +18,26 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from addon.clockify.client import ClockifyClient
-from addon.mail.compose import Attachment, fill_template
+from addon.errors import MailFailed
+from addon.mail.compose import Attachment, Recipients, compose, fill_template, sender_address
+from addon.mail.smtp import MailError, SmtpSender
 from addon.render.files import RenderedFile, invoice_file, slug, summary_file
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text, left_out_text
 from addon.reports.model import Invoice, Summary
-from addon.reports.periods import DateRange
+from addon.reports.periods import DateRange, load_zone
+from addon.runtime import Runtime
+from addon.schedules import covered_period
 from addon.services.defaults import WorkspaceDefaults
-from addon.services.reports import fetch_invoice_drafts, fetch_summary
+from addon.services.installations import clockify_for
+from addon.services.reports import JobProgress, fetch_invoice_drafts, fetch_summary
 from addon.services.schedule_spec import ReportKind, ScheduleSpec, template_values
 
-__all__ = ["Content", "build_content"]
+__all__ = ["Content", "build_content", "send_test"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +159,47 @@ def _invoice_content(
         attachments=tuple(attachments),
         empty=not invoices,
     )
+
+
+def send_test(
+    rt: Runtime,
+    job: JobProgress,
+    workspace_id: str,
+    spec: ScheduleSpec,
+    recipients: Recipients,
+    defaults: WorkspaceDefaults,
+    job_id: str,
+) -> dict[str, Any]:
+    """Send `spec`'s email for its latest period to `recipients` now; what was sent."""
+    settings = rt.settings
+    due = rt.now().astimezone(load_zone(spec.cadence.zone)).date()
+    period = covered_period(spec.coverage, due, first_weekday=spec.week_start)
+    job.progress("entries", 0)
+    with clockify_for(rt, workspace_id) as client:
+        job.count_pages(lambda: client.transport.stats.requests)
+        content = build_content(client, spec, period, due, defaults)
+    job.progress("sending", 0)
+    envelope_from = sender_address(settings.mail_from)
+    subject = f"[Test] {content.subject}"
+    message = compose(
+        sender=settings.mail_from,
+        recipients=recipients,
+        subject=subject,
+        html=content.html,
+        text=content.text,
+        attachments=content.attachments,
+        message_id=f"<test.{job_id}@{envelope_from.rpartition('@')[2]}>",
+    )
+    try:
+        SmtpSender.from_settings(settings).send(
+            message, envelope_from=envelope_from, recipients=recipients.envelope()
+        )
+    except MailError as exc:
+        raise MailFailed(f"The test email was not sent: {exc}") from None
+    return {
+        "recipients": len(recipients.envelope()),
+        "subject": subject,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "attachments": [a.filename for a in content.attachments],
+    }

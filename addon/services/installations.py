@@ -1,31 +1,60 @@
-"""A `ClockifyClient` for an installed workspace, wired to the stored token and shared limits.
+"""Installations: Clockify's lifecycle events, the sidebar's view of its installation, and a
+`ClockifyClient` for an installed workspace.
 
-This is where storage meets the client (data flows store -> Clockify client): the token is
-decrypted for the call's lifetime only, the base URLs are the ones the installation named, the
-rate limiter is the process-wide one backed by the database, and a 401 code 4017 flags the
-installation as needing a reinstall, which the sidebar then tells the admin.
+Lifecycle use cases (`install`, `uninstall`, `change_status`, `update_settings`) each run in
+one transaction, after the web layer verified the token and parsed the body, so a rejected
+request stores nothing; every one is idempotent (see `addon.store.repositories`).
+
+`clockify_for` is where storage meets the client (data flows store -> Clockify client): the
+token is decrypted for the call's lifetime only, the base URLs are the ones the installation
+named, the rate limiter is the process-wide one backed by the database, and a 401 code 4017
+flags the installation as needing a reinstall, which the sidebar then tells the admin.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.reconcile import RangeService, ReportLimits
 from addon.clockify.retry import RetryPolicy
 from addon.clockify.transport import Transport
-from addon.errors import Conflict, NotInstalled
+from addon.errors import Conflict, InvalidToken, NotInstalled
 from addon.runtime import Runtime
 from addon.services.defaults import WorkspaceDefaults, workspace_defaults
+from addon.store import repositories as repo
 from addon.store.models import Installation, InstallationStatus
 from addon.store.repositories import (
+    NewInstallation,
+    NewWebhook,
+    Outcome,
     get_installation,
     mark_needs_reinstall,
     remember_report_limits,
 )
 
-__all__ = ["clockify_for", "stored_defaults"]
+__all__ = [
+    "InstallationStatus",
+    "InstallationView",
+    "NewInstallation",
+    "NewWebhook",
+    "Outcome",
+    "change_status",
+    "clockify_for",
+    "install",
+    "installation_view",
+    "is_installed",
+    "rotate_tokens",
+    "stored_defaults",
+    "uninstall",
+    "update_settings",
+]
 
 log = logging.getLogger(__name__)
 
@@ -93,3 +122,101 @@ def stored_defaults(runtime: Runtime, workspace_id: str) -> WorkspaceDefaults:
     with runtime.sessions() as session:
         installation = get_installation(session, workspace_id)
         return workspace_defaults(installation.settings if installation is not None else [])
+
+
+def install(rt: Runtime, event: NewInstallation, event_at: datetime) -> Outcome:
+    """Store (or renew) the installation an INSTALLED event describes."""
+    try:
+        return _installed(rt, event, event_at)
+    except IntegrityError:
+        # Two deliveries of the same INSTALLED raced on the unique workspace id: the loser
+        # re-reads and finds the winner's row, which makes its own delivery a no-op.
+        return _installed(rt, event, event_at)
+
+
+def _installed(rt: Runtime, event: NewInstallation, event_at: datetime) -> Outcome:
+    with rt.sessions.begin() as session:
+        return repo.apply_installed(session, event, rt.cipher, rt.now(), event_at)
+
+
+def rotate_tokens(rt: Runtime) -> int:
+    """Re-encrypt every stored installation token under the newest key; how many."""
+    with rt.sessions.begin() as session:
+        return repo.rotate_tokens(session, rt.cipher)
+
+
+def is_installed(rt: Runtime, workspace_id: str) -> bool:
+    with rt.sessions() as session:
+        return get_installation(session, workspace_id) is not None
+
+
+def uninstall(rt: Runtime, workspace_id: str, addon_id: str) -> Outcome:
+    """Forget the workspace (DELETED): its token, schedules, jobs and invoices."""
+    with rt.sessions.begin() as session:
+        current = get_installation(session, workspace_id)
+        if current is not None and current.addon_id != addon_id:
+            raise Conflict("addonId does not match the current installation of this workspace")
+        return repo.apply_deleted(session, workspace_id, addon_id, rt.now())
+
+
+def _stored(session: Session, workspace_id: str, addon_id: str) -> Installation:
+    installation = get_installation(session, workspace_id)
+    if installation is None:
+        raise NotInstalled("no installation for this workspace")
+    if installation.addon_id != addon_id:
+        raise Conflict("addonId does not match the current installation of this workspace")
+    return installation
+
+
+def change_status(
+    rt: Runtime,
+    workspace_id: str,
+    addon_id: str,
+    status: InstallationStatus,
+    event_at: datetime,
+) -> Outcome:
+    """Activate or deactivate the installation (STATUS_CHANGED); older events are ignored."""
+    with rt.sessions.begin() as session:
+        installation = _stored(session, workspace_id, addon_id)
+        return repo.apply_status(session, installation, status, event_at)
+
+
+def update_settings(
+    rt: Runtime,
+    workspace_id: str,
+    addon_id: str,
+    settings: list[dict[str, Any]],
+    event_at: datetime,
+) -> Outcome:
+    """Keep the workspace's add-on settings (SETTINGS_UPDATED); older events are ignored."""
+    with rt.sessions.begin() as session:
+        installation = _stored(session, workspace_id, addon_id)
+        return repo.apply_settings(session, installation, settings, event_at)
+
+
+@dataclass(frozen=True, slots=True)
+class InstallationView:
+    """What a sidebar request needs of the workspace's installation, read once per request."""
+
+    active: bool
+    settings: tuple[dict[str, Any], ...]
+    settings_version: str
+
+    def defaults(self) -> WorkspaceDefaults:
+        return workspace_defaults(self.settings)
+
+
+def installation_view(rt: Runtime, workspace_id: str, addon_id: str | None) -> InstallationView:
+    """The workspace's installation, which must exist and match `addon_id`; raises if not."""
+    with rt.sessions.begin() as session:
+        installation = get_installation(session, workspace_id)
+        if installation is None:
+            raise NotInstalled("This add-on is not installed on this workspace.")
+        if addon_id != installation.addon_id:
+            raise InvalidToken("user token was issued for another installation")
+        updated = installation.settings_updated_at
+        return InstallationView(
+            active=installation.is_active,
+            settings=tuple(installation.settings or ()),
+            settings_version=updated.isoformat() if updated is not None else "",
+        )

@@ -1,4 +1,4 @@
-"""The report use cases both the sidebar and the scheduler run: fetch, then build with the engine.
+"""The report use cases the sidebar's jobs and the scheduler run: fetch, then build with the engine.
 
 Data flows one way: the Clockify client yields entries, the pure engine (`addon.reports`) turns
 them into a `Summary` or draft `Invoice`s. `progress(stage, count)` is called as entries and
@@ -19,21 +19,44 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Protocol
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.directory import ClientInfo
 from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.clockify.reconcile import as_check
+from addon.render.i18n import Formatter
 from addon.reports.aggregate import build_summary
 from addon.reports.invoice import build_invoice, plan_invoices
 from addon.reports.model import GroupBy, Invoice, NonWorkTime, Party, Summary
-from addon.reports.periods import Weekday
-from addon.reports.terms import InvoiceTerms
+from addon.reports.periods import Weekday, load_zone
+from addon.reports.terms import InvoiceTerms, PercentDiscount
+from addon.runtime import Runtime
+from addon.services.defaults import WorkspaceDefaults
+from addon.services.installations import clockify_for
+from addon.services.report_spec import ReportRequest
+from addon.services.schedule_spec import ReportKind
 
-__all__ = ["Progress", "fetch_invoice_drafts", "fetch_summary"]
+__all__ = [
+    "JobProgress",
+    "Progress",
+    "build",
+    "fetch_invoice_drafts",
+    "fetch_summary",
+    "invoice_terms",
+]
 
 Progress = Callable[[str, int], None]
+
+
+class JobProgress(Protocol):
+    """What a report job reports to (the executor's `JobContext`): stage, count and pages."""
+
+    def progress(self, stage: str, count: int) -> None: ...
+
+    def count_pages(self, counter: Callable[[], int]) -> None:
+        """Read Clockify requests made so far from `counter` (the client's own count)."""
 
 
 def _ignore(stage: str, count: int) -> None:
@@ -121,3 +144,53 @@ def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Part
     if found is None:
         return Party(name)
     return Party(found.name, found.address, found.email)
+
+
+def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
+    """The sidebar's choices over the workspace's invoice settings, in the report's language."""
+    options = request.invoice
+    discount = options.discount_percent
+    fmt = Formatter(request.locale)
+    return replace(
+        defaults.invoice_terms(zone=request.zone, fmt=fmt),
+        grouping=options.grouping or defaults.grouping,
+        discount=PercentDiscount(discount) if discount else None,
+        taxes=defaults.taxes(
+            options.tax_percent, options.second_tax_percent, name=fmt.label("tax")
+        ),
+        due_days=defaults.due_days if options.due_days is None else options.due_days,
+        notes=options.notes,
+    )
+
+
+def build(
+    rt: Runtime,
+    workspace_id: str,
+    wanted: ReportRequest,
+    defaults: WorkspaceDefaults,
+    job: JobProgress,
+) -> Summary | tuple[Invoice, ...]:
+    """Fetch and build `wanted` for `workspace_id`: a summary, or one draft per client and currency.
+
+    Drafts are dated today in the report's zone, by the runtime's clock. Raises Clockify's and
+    the engine's errors; `job` sees progress as rows arrive and counts Clockify requests.
+    """
+    query = wanted.filters.query(wanted.period, wanted.zone)
+    with clockify_for(rt, workspace_id) as client:
+        job.count_pages(lambda: client.transport.stats.requests)
+        if wanted.kind is ReportKind.SUMMARY:
+            return fetch_summary(
+                client,
+                query,
+                wanted.groups,
+                week_start=wanted.week_start,
+                non_work=wanted.filters.non_work_time,
+                progress=job.progress,
+            )
+        return fetch_invoice_drafts(
+            client,
+            query,
+            terms=invoice_terms(wanted, defaults),
+            issue_date=rt.now().astimezone(load_zone(wanted.zone)).date(),
+            progress=job.progress,
+        )

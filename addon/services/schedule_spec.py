@@ -31,6 +31,7 @@ from addon.store.schedules import ScheduleColumns
 
 __all__ = [
     "TEMPLATE_FIELDS",
+    "InvalidSchedule",
     "ReportFilters",
     "ReportKind",
     "ScheduleSpec",

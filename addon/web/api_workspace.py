@@ -14,9 +14,10 @@ from typing import Any, Final
 from flask import Blueprint, Flask, current_app, request
 from flask.typing import ResponseReturnValue
 
-from addon.runtime import Runtime, runtime
+from addon.runtime import Runtime
 from addon.services.defaults import WorkspaceDefaults, workspace_defaults
 from addon.services.installations import clockify_for
+from addon.web import runtime
 from addon.web.session import current_installation, current_session, guard_api
 
 __all__ = ["DIRECTORY_SECONDS", "bp", "current_defaults", "init_app"]

@@ -8,8 +8,8 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
-from addon.runtime import runtime
 from addon.store.db import ping
+from addon.web import runtime
 
 __all__ = ["bp"]
 

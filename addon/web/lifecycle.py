@@ -2,8 +2,9 @@
 
 Order of checks, the same for all four: the `X-Addon-Lifecycle-Token` is verified (401), the
 body is read as JSON (415/400/413), the body's workspace and add-on ids must be the token's
-(401), and only then does anything touch the database, inside one transaction. A rejected
-request therefore stores nothing. Every callback is idempotent (see `store.repositories`).
+(401), and only then does a use case (`addon.services.installations`) touch the database,
+inside one transaction. A rejected request therefore stores nothing. Every callback is
+idempotent.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import IntegrityError
 
-from addon.errors import BadRequest, Conflict, InvalidToken, NotInstalled
+from addon.errors import BadRequest, InvalidToken
 from addon.manifest import LIFECYCLE_PATHS
-from addon.runtime import Runtime, runtime
-from addon.store import repositories as repo
-from addon.store.models import Installation, InstallationStatus
+from addon.runtime import Runtime
+from addon.services import installations
+from addon.services.installations import (
+    InstallationStatus,
+    NewInstallation,
+    NewWebhook,
+    Outcome,
+)
 from addon.verify.tokens import ClockifyClaims, TokenKind
+from addon.web import runtime
 from addon.web.requests import json_object, optional_id, required_id, required_url
 
 __all__ = ["bp"]
@@ -55,12 +61,12 @@ def _event_time(rt: Runtime, claims: ClockifyClaims) -> datetime:
     return rt.now()
 
 
-def _answer(outcome: repo.Outcome, event: str, workspace_id: str) -> ResponseReturnValue:
+def _answer(outcome: Outcome, event: str, workspace_id: str) -> ResponseReturnValue:
     log.info("lifecycle %s: %s", event, outcome.value, extra={"workspace_id": workspace_id})
     return jsonify({"result": outcome.value})
 
 
-def _parse_installed(rt: Runtime, body: dict[str, Any]) -> repo.NewInstallation:
+def _parse_installed(rt: Runtime, body: dict[str, Any]) -> NewInstallation:
     workspace_id = required_id(body, "workspaceId")
     addon_id = required_id(body, "addonId")
     https_only = rt.settings.is_production
@@ -77,7 +83,7 @@ def _parse_installed(rt: Runtime, body: dict[str, Any]) -> repo.NewInstallation:
     ):
         if https_only and not url.startswith("https://"):
             raise InvalidToken(f"installation token claim {name} must be https")
-    return repo.NewInstallation(
+    return NewInstallation(
         workspace_id=workspace_id,
         addon_id=addon_id,
         installed_by=optional_id(body, "asUser"),
@@ -96,7 +102,7 @@ def _parse_installed(rt: Runtime, body: dict[str, Any]) -> repo.NewInstallation:
     )
 
 
-def _parse_webhooks(rt: Runtime, value: Any, workspace_id: str) -> tuple[repo.NewWebhook, ...]:
+def _parse_webhooks(rt: Runtime, value: Any, workspace_id: str) -> tuple[NewWebhook, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or len(value) > _MAX_WEBHOOKS:
@@ -119,17 +125,8 @@ def _parse_webhooks(rt: Runtime, value: Any, workspace_id: str) -> tuple[repo.Ne
         claims = rt.verifier.verify(token, kind=TokenKind.WEBHOOK, now=rt.clock())
         if claims.workspace_id != workspace_id:
             raise InvalidToken(f"webhooks[{index}] token was issued for another workspace")
-        hooks.append(repo.NewWebhook(path=path, webhook_type=kind, token=token))
+        hooks.append(NewWebhook(path=path, webhook_type=kind, token=token))
     return tuple(hooks)
-
-
-def _stored(session: Any, workspace_id: str, addon_id: str) -> Installation:
-    installation = repo.get_installation(session, workspace_id)
-    if installation is None:
-        raise NotInstalled("no installation for this workspace")
-    if installation.addon_id != addon_id:
-        raise Conflict("addonId does not match the current installation of this workspace")
-    return installation
 
 
 @bp.post(LIFECYCLE_PATHS["INSTALLED"])
@@ -137,17 +134,7 @@ def installed() -> ResponseReturnValue:
     rt = runtime()
     claims, body = _verified(rt)
     event = _parse_installed(rt, body)
-    event_at = _event_time(rt, claims)
-    for attempt in (1, 2):
-        try:
-            with rt.sessions.begin() as session:
-                outcome = repo.apply_installed(session, event, rt.cipher, rt.now(), event_at)
-            break
-        except IntegrityError:
-            # Two deliveries of the same INSTALLED raced on the unique workspace id: the loser
-            # re-reads and finds the winner's row, which makes its own delivery a no-op.
-            if attempt == 2:
-                raise
+    outcome = installations.install(rt, event, _event_time(rt, claims))
     return _answer(outcome, "INSTALLED", event.workspace_id)
 
 
@@ -157,11 +144,7 @@ def deleted() -> ResponseReturnValue:
     _claims, body = _verified(rt)
     workspace_id, addon_id = body["workspaceId"], body["addonId"]
     optional_id(body, "asUser")
-    with rt.sessions.begin() as session:
-        current = repo.get_installation(session, workspace_id)
-        if current is not None and current.addon_id != addon_id:
-            raise Conflict("addonId does not match the current installation of this workspace")
-        outcome = repo.apply_deleted(session, workspace_id, addon_id, rt.now())
+    outcome = installations.uninstall(rt, workspace_id, addon_id)
     return _answer(outcome, "DELETED", workspace_id)
 
 
@@ -169,15 +152,14 @@ def deleted() -> ResponseReturnValue:
 def status_changed() -> ResponseReturnValue:
     rt = runtime()
     claims, body = _verified(rt)
-    raw_status = body.get("status")
     try:
-        status = InstallationStatus(str(raw_status))
+        status = InstallationStatus(str(body.get("status")))
     except ValueError:
         raise BadRequest("status must be ACTIVE or INACTIVE") from None
-    with rt.sessions.begin() as session:
-        installation = _stored(session, body["workspaceId"], body["addonId"])
-        outcome = repo.apply_status(session, installation, status, _event_time(rt, claims))
-    return _answer(outcome, "STATUS_CHANGED", body["workspaceId"])
+    workspace_id, addon_id = body["workspaceId"], body["addonId"]
+    event_at = _event_time(rt, claims)
+    outcome = installations.change_status(rt, workspace_id, addon_id, status, event_at)
+    return _answer(outcome, "STATUS_CHANGED", workspace_id)
 
 
 @bp.post(LIFECYCLE_PATHS["SETTINGS_UPDATED"])
@@ -185,10 +167,10 @@ def settings_updated() -> ResponseReturnValue:
     rt = runtime()
     claims, body = _verified(rt)
     settings = _parse_settings(body.get("settings"))
-    with rt.sessions.begin() as session:
-        installation = _stored(session, body["workspaceId"], body["addonId"])
-        outcome = repo.apply_settings(session, installation, settings, _event_time(rt, claims))
-    return _answer(outcome, "SETTINGS_UPDATED", body["workspaceId"])
+    workspace_id, addon_id = body["workspaceId"], body["addonId"]
+    event_at = _event_time(rt, claims)
+    outcome = installations.update_settings(rt, workspace_id, addon_id, settings, event_at)
+    return _answer(outcome, "SETTINGS_UPDATED", workspace_id)
 
 
 def _parse_settings(value: Any) -> list[dict[str, Any]]:

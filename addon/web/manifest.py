@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from addon.manifest import build_manifest
-from addon.runtime import runtime
+from addon.web import runtime
 
 __all__ = ["bp"]
 

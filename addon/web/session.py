@@ -39,16 +39,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from addon.errors import AddonError, Forbidden, InvalidToken, NotInstalled, UnsupportedMediaType
-from addon.reports.errors import ReportError
-from addon.runtime import Runtime, runtime
+from addon.runtime import Runtime
+from addon.services.installations import InstallationView, installation_view
 from addon.settings import Settings
-from addon.store import repositories as repo
 from addon.verify.tokens import ClockifyClaims, TokenKind
+from addon.web import runtime
 from addon.web.requests import json_object
 
 __all__ = [
@@ -198,31 +198,6 @@ def open_session(rt: Runtime, claims: ClockifyClaims) -> tuple[str, SessionClaim
     return signer().issue(session), session
 
 
-@dataclass(frozen=True, slots=True)
-class InstallationView:
-    """What a request needs of the workspace's installation, read once by the guard."""
-
-    active: bool
-    settings: tuple[dict[str, Any], ...]
-    settings_version: str
-
-
-def _check_installation(rt: Runtime, workspace_id: str, addon_id: str | None) -> InstallationView:
-    """The workspace's installation, which must exist and match `addon_id`; raises if not."""
-    with rt.sessions.begin() as db:
-        installation = repo.get_installation(db, workspace_id)
-        if installation is None:
-            raise NotInstalled("This add-on is not installed on this workspace.")
-        if addon_id != installation.addon_id:
-            raise InvalidToken("user token was issued for another installation")
-        updated = installation.settings_updated_at
-        return InstallationView(
-            active=installation.is_active,
-            settings=tuple(installation.settings or ()),
-            settings_version=updated.isoformat() if updated is not None else "",
-        )
-
-
 def current_installation() -> InstallationView:
     """The installation the guard read for this request (one query per request, not three)."""
     value = g.get("installation")
@@ -235,7 +210,7 @@ def verify_user(raw: str | None) -> tuple[ClockifyClaims, bool]:
     """Verify a Clockify user token against the stored installation: (claims, is active)."""
     rt = runtime()
     claims = rt.verifier.verify(raw, kind=TokenKind.USER, now=rt.clock())
-    return claims, _check_installation(rt, claims.workspace_id, claims.addon_id).active
+    return claims, installation_view(rt, claims.workspace_id, claims.addon_id).active
 
 
 def current_session() -> SessionClaims:
@@ -293,7 +268,7 @@ def _authenticate() -> None:
         raise InvalidSession("missing session: send Authorization: Bearer <session>")
     session = signer().verify(raw.strip(), now=rt.clock())
     try:
-        installation = _check_installation(rt, session.workspace_id, session.addon_id)
+        installation = installation_view(rt, session.workspace_id, session.addon_id)
     except (NotInstalled, InvalidToken):
         raise InvalidSession("the add-on was removed from this workspace") from None
     if not installation.active:
@@ -304,22 +279,8 @@ def _authenticate() -> None:
     g.installation = installation
 
 
-def _field_of(exc: Exception) -> str | None:
-    value = getattr(exc, "field", None)
-    return value if isinstance(value, str) and value else None
-
-
-def _error(status: int, code: str, message: str, field: str | None) -> Response:
-    body: dict[str, str] = {"error": code, "message": message}
-    if field:
-        body["field"] = field
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 def guard_api(blueprint: Blueprint, *, authenticated: bool = True) -> None:
-    """Attach the API's checks and JSON errors (with `field` when known) to `blueprint`."""
+    """Attach the API's checks to `blueprint`: origin and content type, then the session."""
 
     @blueprint.before_request
     def _guard() -> None:
@@ -331,14 +292,6 @@ def guard_api(blueprint: Blueprint, *, authenticated: bool = True) -> None:
     def _no_store(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         return response
-
-    @blueprint.errorhandler(AddonError)
-    def _addon_error(exc: AddonError) -> Response:
-        return _error(exc.status, exc.code, str(exc), _field_of(exc))
-
-    @blueprint.errorhandler(ReportError)
-    def _report_error(exc: ReportError) -> Response:
-        return _error(422, exc.code, str(exc), _field_of(exc))
 
 
 guard_api(bp, authenticated=False)

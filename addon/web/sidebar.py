@@ -4,8 +4,8 @@ The user token is verified server-side (the official examples only decode it in 
 and must name the stored installation; the page then holds a short-lived session of ours
 instead of it (`addon.web.session`), which its script sends to `/api/`. The component is
 declared for ADMINS, and the page checks the role again rather than trusting that Clockify
-hid the entry. Errors render as HTML
-with the same status, because a JSON body inside an iframe helps nobody.
+hid the entry. Errors render as the error page with the same status (`addon.errors`), because
+a JSON body inside an iframe helps nobody.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from addon.errors import AddonError, Forbidden
+from addon.errors import Forbidden
 from addon.manifest import SIDEBAR_PATH
-from addon.runtime import runtime
 from addon.verify.tokens import ClockifyClaims
+from addon.web import runtime
 from addon.web.session import is_admin_role, open_session, verify_user
 
 __all__ = ["bp", "is_admin_role"]
@@ -44,11 +44,6 @@ def _language(claims: ClockifyClaims) -> str:
 
 def _theme(claims: ClockifyClaims) -> str:
     return "dark" if (claims.theme or "").upper() == "DARK" else "light"
-
-
-@bp.errorhandler(AddonError)
-def _explain(exc: AddonError) -> ResponseReturnValue:
-    return render_template("error.html", status=exc.status, message=str(exc)), exc.status
 
 
 @bp.get(SIDEBAR_PATH)

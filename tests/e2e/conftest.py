@@ -74,8 +74,7 @@ def serve_stack(
 
         with ServedApp(build) as addon:
             yield LiveStack(sandbox=sandbox, addon=addon, inbox=inbox)
-            addon.app.extensions["addon.jobs"].shutdown(wait=True)
-            addon.app.extensions["addon"].engine.dispose()
+            addon.app.extensions["addon"].close(wait=True)
 
 
 @contextmanager

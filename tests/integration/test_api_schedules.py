@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from addon.reports.model import NonWorkTime
 from addon.runtime import Runtime
 from addon.services.schedule_spec import ScheduleSpec, spec_of
+from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.models import DeliveryState
 from addon.web.session import SessionClaims, SessionSigner
@@ -80,9 +81,9 @@ def _failed_run(runtime: Runtime, schedule_id: int) -> int:
         schedule = store.get_schedule(db, WORKSPACE_ID, schedule_id)
         assert schedule is not None
         due = now.date() - timedelta(days=1)
-        run = store.claim_run(db, schedule, due, (due, due), "test", now, timedelta(minutes=5))
+        run = run_store.claim_run(db, schedule, due, (due, due), "test", now, timedelta(minutes=5))
         assert run is not None
-        store.finish_run(db, run.id, "test", DeliveryState.FAILED, now=now, error="SMTP 451")
+        run_store.finish_run(db, run.id, "test", DeliveryState.FAILED, now=now, error="SMTP 451")
         return run.id
 
 

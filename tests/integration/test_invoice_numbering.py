@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from addon.reports.invoice import InvoiceBatch, plan_invoices
+from addon.reports.invoice import InvoiceBatch, build_invoice, plan_invoices
 from addon.reports.model import Invoice, Party
 from addon.reports.numbering import CounterScope, NumberingSettings
 from addon.reports.terms import InvoiceTerms, PercentDiscount, Tax, TaxMode
-from addon.services.invoices import issue_invoice, load_invoice
+from addon.services.invoices import issue_draft, load_invoice
 from addon.store.db import create_db_engine, make_session_factory
 from addon.store.models import IssuedInvoice
 from tests.unit.reports.builders import ACME, GLOBEX, make_entry, make_expense, usd
@@ -37,11 +38,42 @@ def _batch(client: object = ACME) -> InvoiceBatch:
     return plan_invoices(entries, expenses, default_currency="USD").batches[0]
 
 
+def _issue_batch(
+    session: Session,
+    *,
+    workspace_id: str,
+    batch: InvoiceBatch,
+    terms: InvoiceTerms,
+    numbering: NumberingSettings,
+    issue_date: date,
+    bill_from: Party,
+    bill_to: Party,
+    now: datetime,
+) -> Invoice:
+    """Build the batch's draft as a report job would, then issue it as the issue route does."""
+    draft = build_invoice(
+        batch,
+        terms=terms,
+        number="DRAFT",
+        issue_date=issue_date,
+        bill_from=bill_from,
+        bill_to=bill_to,
+    )
+    return issue_draft(
+        session,
+        workspace_id=workspace_id,
+        draft=draft,
+        numbering=numbering,
+        issue_date=issue_date,
+        now=now,
+    )
+
+
 def _issue(url: str, numbering: NumberingSettings, client: object = ACME) -> Invoice:
     engine = create_db_engine(url)
     try:
         with make_session_factory(engine).begin() as session:
-            return issue_invoice(
+            return _issue_batch(
                 session,
                 workspace_id=WS,
                 batch=_batch(client),
@@ -75,7 +107,7 @@ def test_a_rolled_back_issue_leaves_no_gap(db_url: str) -> None:
     engine = create_db_engine(db_url)
     sessions = make_session_factory(engine)
     with pytest.raises(RuntimeError), sessions.begin() as session:
-        issue_invoice(
+        _issue_batch(
             session,
             workspace_id=WS,
             batch=_batch(),

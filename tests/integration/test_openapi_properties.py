@@ -69,6 +69,7 @@ import addon
 import sandbox
 from addon.runtime import Runtime
 from addon.settings import Secret
+from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.migrate import upgrade
 from addon.store.models import DeliveryState
@@ -257,9 +258,13 @@ def _seed_rows(run: Run) -> None:
         schedule = store.get_schedule(db, SEED_WORKSPACE_ID, KNOWN_IDS[0])
         assert schedule is not None
         due = now.date() - timedelta(days=1)
-        claimed = store.claim_run(db, schedule, due, (due, due), "test", now, timedelta(minutes=5))
+        claimed = run_store.claim_run(
+            db, schedule, due, (due, due), "test", now, timedelta(minutes=5)
+        )
         assert claimed is not None
-        store.finish_run(db, claimed.id, "test", DeliveryState.FAILED, now=now, error="SMTP 451")
+        run_store.finish_run(
+            db, claimed.id, "test", DeliveryState.FAILED, now=now, error="SMTP 451"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def test_add_list_pause_resume_and_delete_a_schedule(cli: Any, tmp_path: Path) -
     assert code == 0
     [line] = out.splitlines()
     assert line.startswith(f"{schedule_id}\tactive\tMonthly hours\tEurope/Berlin\tnext ")
-    assert line.endswith(("T06:30+00:00", "T07:30+00:00"))  # 08:30 Berlin on a last day
+    assert line.endswith(("T08:30:00+01:00", "T08:30:00+02:00"))  # 08:30 Berlin, its own zone
 
     assert cli("pause", WORKSPACE_ID, schedule_id)[0] == 0
     assert "\tpaused\t" in cli("list", WORKSPACE_ID)[1]
@@ -103,4 +103,4 @@ def test_unknown_workspace_schedule_or_run_and_broken_json_exit_2(cli: Any, tmp_
     assert cli("add", "f" * 24, _spec_file(tmp_path, SPEC))[0] == 2
     assert "not valid JSON" in cli("add", WORKSPACE_ID, str(broken))[2]
     assert "does not exist" in cli("pause", WORKSPACE_ID, "999")[2]
-    assert "not a failed run" in cli("resend", WORKSPACE_ID, "999")[2]
+    assert "does not exist" in cli("resend", WORKSPACE_ID, "999")[2]

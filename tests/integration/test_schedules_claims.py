@@ -15,6 +15,7 @@ from addon.mail.compose import Recipients
 from addon.schedules import Cadence
 from addon.services.schedule_spec import ScheduleSpec
 from addon.services.schedules import save_schedule
+from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.db import create_db_engine, make_session_factory
 from addon.store.models import DeliveryRun, DeliveryState, Schedule
@@ -81,7 +82,7 @@ def test_twenty_threads_claiming_one_run_leave_exactly_one_owner(
 ) -> None:
     def claim(index: int) -> bool:
         with sessions.begin() as session:
-            run = store.claim_run(session, schedule, DUE, PERIOD, f"p{index}", NOW, LEASE)
+            run = run_store.claim_run(session, schedule, DUE, PERIOD, f"p{index}", NOW, LEASE)
             return run is not None
 
     winners = _race(20, claim)
@@ -98,18 +99,20 @@ def test_a_lease_is_taken_over_only_after_it_expired_and_by_one_process(
     sessions: sessionmaker[Session], schedule: Schedule
 ) -> None:
     with sessions.begin() as session:
-        run = store.claim_run(session, schedule, DUE, PERIOD, "crashed", NOW, LEASE)
+        run = run_store.claim_run(session, schedule, DUE, PERIOD, "crashed", NOW, LEASE)
         assert run is not None
         run_id = run.id
     with sessions.begin() as session:
-        early = store.take_over_expired(session, run_id, "eager", NOW + LEASE, LEASE)
+        early = run_store.take_over_expired(session, run_id, "eager", NOW + LEASE, LEASE)
     assert early is None
 
     later = NOW + LEASE + timedelta(seconds=1)
 
     def take(index: int) -> bool:
         with sessions.begin() as session:
-            return store.take_over_expired(session, run_id, f"p{index}", later, LEASE) is not None
+            return (
+                run_store.take_over_expired(session, run_id, f"p{index}", later, LEASE) is not None
+            )
 
     winners = _race(20, take)
 
@@ -125,24 +128,24 @@ def test_only_the_owner_finishes_and_a_failed_run_can_be_reset_for_resend(
     sessions: sessionmaker[Session], schedule: Schedule
 ) -> None:
     with sessions.begin() as session:
-        run = store.claim_run(session, schedule, DUE, PERIOD, "me", NOW, LEASE)
+        run = run_store.claim_run(session, schedule, DUE, PERIOD, "me", NOW, LEASE)
         assert run is not None
         run_id = run.id
     with sessions.begin() as session:
-        assert not store.finish_run(session, run_id, "other", DeliveryState.SENT, now=NOW)
-        assert store.finish_run(
+        assert not run_store.finish_run(session, run_id, "other", DeliveryState.SENT, now=NOW)
+        assert run_store.finish_run(
             session, run_id, "me", DeliveryState.FAILED, now=NOW, error="smtp_rejected: 550"
         )
 
     with sessions.begin() as session:
-        assert store.reset_for_resend(session, WORKSPACE, run_id, NOW)
-        assert not store.reset_for_resend(session, WORKSPACE, run_id, NOW)  # no longer failed
+        assert run_store.reset_for_resend(session, WORKSPACE, run_id, NOW)
+        assert not run_store.reset_for_resend(session, WORKSPACE, run_id, NOW)  # no longer failed
     with sessions.begin() as session:
-        assert list(store.expired_runs(session, NOW)) == []  # no installation: not runnable
-        taken = store.take_over_expired(session, run_id, "admin", NOW, LEASE)
+        assert list(run_store.expired_runs(session, NOW)) == []  # no installation: not runnable
+        taken = run_store.take_over_expired(session, run_id, "admin", NOW, LEASE)
         assert taken is not None and taken.attempts == 2
     with sessions() as session:
-        log = store.delivery_log(session, WORKSPACE)
+        log = run_store.delivery_log(session, WORKSPACE)
     assert [(r.id, r.state, r.last_error) for r in log] == [
         (run_id, "claimed", "smtp_rejected: 550")
     ]
@@ -154,7 +157,7 @@ def test_deleting_a_schedule_or_purging_its_workspace_removes_its_runs(
     with sessions.begin() as session:
         other = save_schedule(session, WORKSPACE, _spec(), created_by=None, now=NOW)
         for row in (schedule, other):
-            store.claim_run(session, row, DUE, PERIOD, "me", NOW, LEASE)
+            run_store.claim_run(session, row, DUE, PERIOD, "me", NOW, LEASE)
 
     with sessions.begin() as session:
         assert store.delete_schedule(session, WORKSPACE, schedule.id)

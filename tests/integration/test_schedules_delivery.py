@@ -31,6 +31,7 @@ from addon.schedules import Cadence, Coverage
 from addon.services.schedule_spec import ReportKind, ScheduleSpec
 from addon.services.schedules import save_schedule
 from addon.settings import MissedRuns, SmtpSecurity
+from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, IssuedInvoice, Schedule
 from addon.store.repositories import get_installation
@@ -216,7 +217,7 @@ def test_paused_inactive_or_deleted_workspaces_send_nothing(
     assert outbox.messages == []
     with runtime.sessions() as session:
         assert store.list_schedules(session, installed.workspace_id) == []
-        assert store.delivery_log(session, installed.workspace_id) == []
+        assert run_store.delivery_log(session, installed.workspace_id) == []
 
 
 def test_temporary_smtp_failures_are_retried_and_the_email_is_sent_once(
@@ -241,13 +242,13 @@ def test_a_rejected_email_fails_visibly_and_resends_with_the_same_message_id(
 
     [run_id] = report.failed
     with runtime.sessions() as session:
-        [logged] = store.delivery_log(session, installed.workspace_id)
+        [logged] = run_store.delivery_log(session, installed.workspace_id)
     assert (logged.id, logged.state) == (run_id, "failed")
     assert logged.last_error is not None and logged.last_error.startswith("smtp_rejected")
     assert outbox.messages == []
 
     with runtime.sessions.begin() as session:
-        assert store.reset_for_resend(session, installed.workspace_id, run_id, AFTER_DUE)
+        assert run_store.reset_for_resend(session, installed.workspace_id, run_id, AFTER_DUE)
     resent = _tick(runtime, sender, AFTER_DUE.replace(minute=1))
 
     assert resent.sent == [run_id]
@@ -264,11 +265,11 @@ def test_a_crashed_claim_is_taken_over_after_its_lease_with_the_same_message_id(
         assert row is not None
         period = (date(2025, 1, 1), date(2025, 1, 31))
         lease = runtime.settings.delivery_lease_seconds
-        crashed = store.claim_run(
+        crashed = run_store.claim_run(
             session, row, date(2025, 2, 1), period, "crashed", AFTER_DUE, timedelta(seconds=lease)
         )
         assert crashed is not None
-        store.advance_last_due(session, schedule_id, date(2025, 2, 1))
+        run_store.advance_last_due(session, schedule_id, date(2025, 2, 1))
 
     assert _tick(runtime, sender, AFTER_DUE.replace(minute=1)) == TickReport()
     later = AFTER_DUE.replace(hour=10)
@@ -304,7 +305,7 @@ def test_runs_missed_during_downtime_are_sent_once_each_or_skipped_but_the_lates
     again = _tick(runtime, sender, back_up, owner="b")
 
     with runtime.sessions() as session:
-        log = {r.due.day: r.state for r in store.delivery_log(session, installed.workspace_id)}
+        log = {r.due.day: r.state for r in run_store.delivery_log(session, installed.workspace_id)}
     assert again == TickReport()
     assert len(outbox.message_ids()) == len(set(outbox.message_ids()))
     if policy is MissedRuns.SEND:

@@ -1,4 +1,6 @@
-"""Imports follow the data flow (STYLE.md §2): each layer imports only the layers below it."""
+"""Imports follow the data flow (STYLE.md §2, design/services-floor.md): each layer imports only
+the layers below it, and every door (web, jobs, delivery) reaches the stages through the use
+cases in `addon/services`."""
 
 from __future__ import annotations
 
@@ -24,7 +26,56 @@ RULES = {
     ),
     "addon/mail": ("addon.errors", "addon.secret", "addon.settings", "addon.mail"),
     "addon/secret.py": (),
-    "addon/errors.py": (),
+    "addon/errors.py": ("addon.reports.errors",),  # the pure core's errors answer 422
+    "addon/services": (
+        "addon.services",
+        "addon.runtime",
+        "addon.errors",
+        "addon.settings",
+        "addon.manifest",
+        "addon.reports",
+        "addon.render",
+        "addon.schedules",
+        "addon.clockify",
+        "addon.store",
+        "addon.mail",
+    ),
+    "addon/jobs": (
+        "addon.jobs",
+        "addon.services",
+        "addon.errors",
+        "addon.runtime",
+        "addon.reports.errors",
+        "addon.store",  # its own table: addon.store.jobs
+    ),
+    "addon/delivery": (
+        "addon.delivery",
+        "addon.services",
+        "addon.mail",
+        "addon.errors",
+        "addon.runtime",
+        "addon.settings",
+        "addon.store",  # its own tables: addon.store.schedules
+        "addon.schedules",
+        "addon.reports.errors",
+        "addon.reports.periods",
+        "addon.clockify.errors",
+        "addon.clockify.retry",
+    ),
+    "addon/web": (
+        "addon.web",
+        "addon.services",
+        "addon.verify",
+        "addon.errors",
+        "addon.runtime",
+        "addon.settings",
+        "addon.manifest",
+        "addon.render.files",  # the download response's type
+    ),
+}
+EXCEPTIONS = {
+    # The readiness probe asks the database itself, not a use case: that is its whole point.
+    "addon/web/health.py": ("addon.store.db",),
 }
 
 
@@ -46,8 +97,8 @@ def _files(target: str) -> list[Path]:
 
 @pytest.mark.parametrize("target", sorted(RULES))
 def test_layer_imports_only_what_lies_below_it(target: str) -> None:
-    allowed = RULES[target]
     for path in _files(target):
+        allowed = RULES[target] + EXCEPTIONS.get(str(path.relative_to(ROOT)), ())
         for module in _imports(path):
             if module == "addon" or module.startswith("addon."):
                 assert module.startswith(allowed), f"{path.relative_to(ROOT)} imports {module}"
@@ -68,7 +119,7 @@ def test_only_the_demo_starts_both_addon_and_sandbox() -> None:
 
 
 def test_only_the_web_layer_imports_web_modules() -> None:
-    """Use cases (`addon/jobs`, `addon/reporting.py`, delivery) never reach back into HTTP."""
+    """Use cases (`addon/services`), jobs and delivery never reach back into HTTP."""
     for path in _files("addon"):
         if path.is_relative_to(ROOT / "addon/web") or path == ROOT / "addon/__init__.py":
             continue
@@ -80,4 +131,30 @@ def test_the_clockify_client_writes_no_sql() -> None:
     """Permits come through the `Permits` protocol; the SQL ledger lives in `addon/store`."""
     for path in _files("addon/clockify"):
         bad = {m for m in _imports(path) if m == "sqlalchemy" or m.startswith("sqlalchemy.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_the_composition_root_wires_the_job_pool() -> None:
+    """`Runtime.jobs` is how use cases reach the pool; nothing else imports `addon.jobs`."""
+    for path in _files("addon"):
+        if path.is_relative_to(ROOT / "addon/jobs") or path == ROOT / "addon/runtime.py":
+            continue
+        bad = {m for m in _imports(path) if m == "addon.jobs" or m.startswith("addon.jobs.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_only_process_entry_points_start_the_scheduler() -> None:
+    """The scheduler is a door of its own: `python -m addon scheduler`, or inside a web worker."""
+    doors = {ROOT / "addon/__init__.py", ROOT / "addon/__main__.py"}
+    for path in _files("addon"):
+        if path.is_relative_to(ROOT / "addon/delivery") or path in doors:
+            continue
+        bad = {m for m in _imports(path) if m.startswith("addon.delivery")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_the_services_never_import_flask() -> None:
+    """Use cases run in the scheduler and the CLI too, where there is no app or request."""
+    for path in _files("addon/services"):
+        bad = {m for m in _imports(path) if m.split(".")[0] in {"flask", "werkzeug"}}
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

@@ -10,10 +10,10 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from addon.jobs.work import _invoices_result, _summary_result, check_json
 from addon.render.i18n import Formatter
 from addon.reports.model import ClockifyCheck
 from addon.reports.money import Money
+from addon.services.previews import check_json, invoices_output, summary_output
 from addon.services.report_spec import ReportRequest
 from addon.web.openapi import document
 from tests.render.samples import make_invoice, sample_summary
@@ -47,7 +47,7 @@ def validate(result: dict[str, Any]) -> None:
 def test_a_checked_summary_result_carries_the_figures_and_the_worded_line() -> None:
     summary = replace(sample_summary(), check=CHECK)
 
-    result = _summary_result(summary, REQUEST, Formatter("de_DE")).result
+    result = summary_output(summary, REQUEST, Formatter("de_DE")).result
 
     assert result["check"] == {
         "entries": 2345,
@@ -63,7 +63,7 @@ def test_a_checked_summary_result_carries_the_figures_and_the_worded_line() -> N
 
 
 def test_an_unchecked_summary_result_says_null_and_prints_no_line() -> None:
-    result = _summary_result(sample_summary(), REQUEST, Formatter("en")).result
+    result = summary_output(sample_summary(), REQUEST, Formatter("en")).result
 
     assert result["check"] is None
     assert "cr-check" not in result["html"]
@@ -74,7 +74,7 @@ def test_an_unchecked_summary_result_says_null_and_prints_no_line() -> None:
 def test_invoice_drafts_share_one_check_in_the_result(check: ClockifyCheck) -> None:
     drafts = (replace(make_invoice(), check=check),)
 
-    result = _invoices_result(drafts, REQUEST, Formatter("ja_JP")).result
+    result = invoices_output(drafts, REQUEST, Formatter("ja_JP")).result
 
     assert result["check"] == check_json(check, Formatter("ja_JP"))
     assert result["check"]["expenses"] == check.expenses
@@ -82,7 +82,7 @@ def test_invoice_drafts_share_one_check_in_the_result(check: ClockifyCheck) -> N
 
 
 def test_no_drafts_no_check() -> None:
-    result = _invoices_result((), REQUEST, Formatter("en")).result
+    result = invoices_output((), REQUEST, Formatter("en")).result
 
     assert result["check"] is None
     validate(result)

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from addon.clockify.directory import parse_member
-from addon.jobs.work import invoice_terms
 from addon.manifest import LOCALES
 from addon.render.i18n import Formatter
 from addon.reports.model import GroupBy, NonWorkTime
@@ -16,6 +15,7 @@ from addon.reports.periods import Weekday
 from addon.reports.terms import LineGrouping, RoundingDirection
 from addon.services.defaults import workspace_defaults
 from addon.services.report_spec import MAX_DAYS, InvalidReportRequest, ReportRequest
+from addon.services.reports import invoice_terms
 
 BODY: dict[str, Any] = {
     "kind": "summary",

@@ -1,4 +1,4 @@
-"""What a report job does: fetch from Clockify, build with the engine, keep what the page needs.
+"""What a finished report job keeps: the preview the page shows, and the snapshot behind it.
 
 The job keeps the built report as a snapshot (`addon.reports.snapshot`), so downloads in every
 format are rendered later, by any process, from exactly what the preview showed; and, apart
@@ -9,49 +9,40 @@ shown to its admins only.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from addon.jobs.executor import JobContext, JobOutput
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text
 from addon.reports.model import ClockifyCheck, Invoice, Summary, Totals
 from addon.reports.money import Money
 from addon.reports.snapshot import invoice_to_json, summary_to_json
-from addon.reports.terms import InvoiceTerms, PercentDiscount
-from addon.services.defaults import WorkspaceDefaults
-from addon.services.installations import clockify_for
 from addon.services.report_spec import ReportRequest
-from addon.services.reports import fetch_invoice_drafts, fetch_summary
-from addon.services.schedule_spec import ReportKind
 
-__all__ = ["build_report", "check_json", "invoice_key", "invoice_terms", "totals_json"]
+__all__ = [
+    "JobOutput",
+    "check_json",
+    "invoice_json",
+    "invoice_key",
+    "invoices_output",
+    "summary_output",
+    "totals_json",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutput:
+    """What a finished job keeps: `result` for the page, `snapshot` for downloads and issuing."""
+
+    result: dict[str, Any]
+    snapshot: dict[str, Any] | None = None
 
 
 def invoice_key(invoice: Invoice) -> str:
     """A draft's key within its job: one draft per client and currency."""
     return f"{invoice.client.id}:{invoice.currency}"
-
-
-def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
-    """The sidebar's choices over the workspace's invoice settings, in the report's language."""
-    options = request.invoice
-    discount = options.discount_percent
-    fmt = Formatter(request.locale)
-    return replace(
-        defaults.invoice_terms(zone=request.zone, fmt=fmt),
-        grouping=options.grouping or defaults.grouping,
-        discount=PercentDiscount(discount) if discount else None,
-        taxes=defaults.taxes(
-            options.tax_percent, options.second_tax_percent, name=fmt.label("tax")
-        ),
-        due_days=defaults.due_days if options.due_days is None else options.due_days,
-        notes=options.notes,
-    )
 
 
 def _money(amount: Money) -> dict[str, Any]:
@@ -91,7 +82,7 @@ def check_json(check: ClockifyCheck | None, fmt: Formatter) -> dict[str, Any] | 
     }
 
 
-def _summary_result(summary: Summary, request: ReportRequest, fmt: Formatter) -> JobOutput:
+def summary_output(summary: Summary, request: ReportRequest, fmt: Formatter) -> JobOutput:
     html = render_summary_html(
         summary, fmt, title=fmt.label("summary"), period_label=fmt.period(request.period)
     )
@@ -120,7 +111,7 @@ def invoice_json(invoice: Invoice, fmt: Formatter) -> dict[str, Any]:
     }
 
 
-def _invoices_result(
+def invoices_output(
     drafts: tuple[Invoice, ...], request: ReportRequest, fmt: Formatter
 ) -> JobOutput:
     seconds = sum(d.actual_seconds for d in drafts)
@@ -148,34 +139,3 @@ def _invoices_result(
         },
         {"invoices": {invoice_key(d): invoice_to_json(d) for d in drafts}},
     )
-
-
-def build_report(
-    context: JobContext, workspace_id: str, request: ReportRequest, defaults: WorkspaceDefaults
-) -> JobOutput:
-    """Fetch and build `request` for `workspace_id`; raises Clockify and report errors."""
-    fmt = Formatter(request.locale, request.durations)
-    query = request.filters.query(request.period, request.zone)
-    with clockify_for(context.runtime, workspace_id) as client:
-        context.pages = lambda: client.transport.stats.requests
-        if request.kind is ReportKind.SUMMARY:
-            summary = fetch_summary(
-                client,
-                query,
-                request.groups,
-                week_start=request.week_start,
-                non_work=request.filters.non_work_time,
-                progress=context.progress,
-            )
-            context.progress("rendering", summary.totals.entries)
-            return _summary_result(summary, request, fmt)
-        today = datetime.now(ZoneInfo(request.zone)).date()
-        drafts = fetch_invoice_drafts(
-            client,
-            query,
-            terms=invoice_terms(request, defaults),
-            issue_date=today,
-            progress=context.progress,
-        )
-        context.progress("rendering", len(drafts))
-        return _invoices_result(drafts, request, fmt)
