@@ -1,4 +1,14 @@
-"""Clockify reports and invoices add-on: `create_app` wires the pieces, nothing more."""
+"""Clockify reports and invoices add-on: `create_app` wires the pieces, nothing more.
+
+The app gets its `Runtime` (`addon.runtime.Runtime.from_settings`, the composition root), the
+one error handler (`addon.errors`) and the blueprints (`addon.web`), whose views call the use
+cases in `addon.services`. Where things happen, one module away:
+
+    a Clockify 429 is retried        addon.clockify.transport (policy: addon.clockify.retry)
+    an invoice number is assigned    addon.services.invoices.issue_draft
+    a scheduled email is claimed     addon.delivery.runner (addon.store.runs.claim_run)
+    the sidebar session is minted    addon.web.session.open_session
+"""
 
 from __future__ import annotations
 

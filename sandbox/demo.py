@@ -51,8 +51,8 @@ from addon.render.files import FileFormat
 from addon.reports.model import GroupBy
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
+from addon.services import schedules
 from addon.services.schedule_spec import ScheduleSpec
-from addon.services.schedules import save_schedule
 from addon.settings import LogFormat, Secret, Settings
 from addon.store.crypto import TokenCipher
 from addon.store.migrate import upgrade
@@ -176,7 +176,7 @@ def run_demo(
 
 def _save_sample_schedule(runtime: Runtime) -> datetime:
     """A daily summary due at the next whole minute in Berlin; returns when it is first sent."""
-    now = datetime.now(UTC)
+    now = runtime.now()
     local = now.astimezone(ZoneInfo("Europe/Berlin")) + timedelta(minutes=1)
     spec = ScheduleSpec(
         name="Weekly summary",
@@ -187,8 +187,7 @@ def _save_sample_schedule(runtime: Runtime) -> datetime:
         recipients=Recipients.parse(["owner@northwind.example"], bcc=["archive@example.com"]),
         subject_template="{name}: {period}",
     )
-    with runtime.sessions.begin() as session:
-        save_schedule(session, SEED_WORKSPACE_ID, spec, created_by="demo", now=now)
+    schedules.create(runtime, SEED_WORKSPACE_ID, spec, created_by="demo")
     return next_occurrence(spec.cadence, now).at
 
 

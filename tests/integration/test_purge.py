@@ -11,7 +11,7 @@ from addon.runtime import Runtime
 from addon.schedules import Cadence
 from addon.services.schedule_spec import ScheduleSpec
 from addon.services.schedules import save_schedule
-from addon.store import invoices, jobs, schedules
+from addon.store import invoices, jobs, runs
 from addon.store.db import Base
 from addon.store.permits import RateLimiter
 from addon.store.repositories import workspace_tables
@@ -66,7 +66,7 @@ def test_every_table_with_workspace_data_is_purged(
                 issued_at=datetime.now(UTC),
             )
             row = save_schedule(session, workspace_id, _spec(), created_by=None, now=_NOW)
-            schedules.claim_run(session, row, date(2026, 11, 23), _PERIOD, "me", _NOW, _LEASE)
+            runs.claim_run(session, row, date(2026, 11, 23), _PERIOD, "me", _NOW, _LEASE)
             jobs.create_job(
                 session,
                 workspace_id=workspace_id,
