@@ -297,6 +297,7 @@ class _Tick:
             text=content.text,
             attachments=content.attachments,
             message_id=message_id,
+            date=self.runtime.now(),
         )
         delays = self.retry.delays(settings.delivery_lease_seconds)
         while True:

@@ -189,6 +189,7 @@ def send_test(
         text=content.text,
         attachments=content.attachments,
         message_id=f"<test.{job_id}@{envelope_from.rpartition('@')[2]}>",
+        date=rt.now(),
     )
     try:
         SmtpSender.from_settings(settings).send(
