@@ -34,9 +34,10 @@ Decisions:
   BHD: BR-DEC allows 2; JPY and other 0-decimal currencies are written, with whole amounts);
   a line carrying two taxes, and so any compound tax (one VAT rate per line; no tax on tax);
   a tax whose percentage contradicts its category; a discount whose split over two VAT rates
-  is a tie one cent off (BR-S-08 is exact); per-line VAT drifting a whole unit from base x rate
-  (BR-S-09); O mixed with other categories (BR-O-11); and every missing field a rule demands
-  (see `requirements`).
+  is a tie one cent off (BR-S-08 is exact); per-line VAT drifting a whole currency unit from
+  base x rate (BR-S-09; a few lines can do it in JPY), or a rate below 0.5 % with a tax that
+  does not round to zero (BR-CO-17 rounds the rate to a whole percent); O mixed with other
+  categories (BR-O-11); and every missing field a rule demands (see `requirements`).
 - Checked by the tests against the official EN 16931 Schematron (CII and UBL XSLT, run with
   saxonche); XRechnung's BR-DE and Peppol's rules that the XSLT does not hold are enforced by
   `requirements` and tested as such.

@@ -28,6 +28,7 @@ from addon.einvoice.details import BuyerDetails, EInvoiceDetails, SellerDetails
 from addon.einvoice.problems import BUYER_FORM, SELLER_FORM, InvalidDetails, Problem
 from addon.einvoice.profiles import Profile
 from addon.einvoice.vat import VatCategory
+from addon.einvoice.xmltext import clean_text
 from addon.reports.model import Invoice
 from addon.reports.money import round_minor
 
@@ -77,7 +78,7 @@ def resolve_buyer(
     invoice: Invoice, buyer: BuyerDetails, categories: set[VatCategory]
 ) -> BuyerDetails:
     """The buyer as sent: name and e-mail default to the invoice's bill-to party."""
-    name = buyer.name or invoice.bill_to.name.strip()
+    name = clean_text(buyer.name or invoice.bill_to.name)
     vat_id = "" if VatCategory.OUTSIDE_SCOPE in categories else buyer.vat_id
     try:
         return dataclasses.replace(
@@ -98,7 +99,13 @@ def _seller_problems(
 ) -> list[Problem]:
     found: list[Problem] = []
     xr = profile.is_xrechnung
-    _need(found, seller.legal_name, "seller.legal_name", "the seller's legal name", "BR-06")
+    _need(
+        found,
+        clean_text(seller.legal_name),
+        "seller.legal_name",
+        "the seller's legal name",
+        "BR-06",
+    )
     _need(found, seller.address.street, "seller.address.street", "the seller's street", "BR-08")
     _need(
         found,

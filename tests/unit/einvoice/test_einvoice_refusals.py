@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,8 +17,9 @@ from addon.einvoice import (
     check_einvoice,
     write_einvoice,
 )
-from addon.reports.money import Money
-from addon.reports.terms import PercentDiscount, Tax, TaxApplication, TaxMode
+from addon.reports.money import Money, RoundingRule
+from addon.reports.terms import LineGrouping, PercentDiscount, Tax, TaxApplication, TaxMode
+from tests.unit.reports.builders import MAY_1_9AM
 
 from .builders import REVERSE, STANDARD, VAT7, VAT19, entry, expense, make_details, make_invoice
 
@@ -157,3 +159,33 @@ def test_categories_without_a_given_reason_send_their_standard_text_and_code() -
     treatment = VatTreatment(VatCategory.REVERSE_CHARGE)
 
     assert (treatment.reason, treatment.reason_code) == ("Reverse charge", "VATEX-EU-AE")
+
+
+def test_yen_vat_rounded_per_line_that_drifts_a_whole_yen_is_refused() -> None:
+    """BR-S-09 allows one currency unit; for JPY that is one minor unit, a few lines' rounding."""
+    entries = [entry(36, "1500", "JPY", start=MAY_1_9AM + timedelta(hours=i)) for i in range(4)]
+    per_line = make_invoice(
+        entries, currency="JPY", taxes=(Tax("消費税", Decimal(10)),), grouping=LineGrouping.ENTRY
+    )
+    assert per_line.taxes[0].amount.minor == 8  # 4 x round(1.5); the base of 60 gives 6
+
+    problems = check_einvoice(per_line, make_details(STANDARD), Profile.PEPPOL)
+
+    assert [p.rule for p in problems] == ["BR-S-09/BR-CO-17"]
+    per_invoice = make_invoice(
+        entries,
+        currency="JPY",
+        taxes=(Tax("消費税", Decimal(10)),),
+        grouping=LineGrouping.ENTRY,
+        rounding_rule=RoundingRule.PER_INVOICE,
+    )
+    assert check_einvoice(per_invoice, make_details(STANDARD), Profile.PEPPOL) == ()
+
+
+def test_a_rate_below_half_a_percent_with_a_tax_that_does_not_round_to_zero_is_refused() -> None:
+    """BR-CO-17 rounds the rate to a whole percent first; 0.3 % becomes 0 % and wants no tax."""
+    invoice = make_invoice([entry(36000, "100.00")], taxes=(Tax("VAT", Decimal("0.3")),))
+
+    problems = check_einvoice(invoice, make_details(STANDARD), Profile.FACTURX)
+
+    assert [p.rule for p in problems] == ["BR-S-09/BR-CO-17"]
