@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = {
     "addon/reports": ("addon.reports",),
     "addon/render": ("addon.reports", "addon.render"),
+    "addon/einvoice": ("addon.reports", "addon.einvoice"),
     "addon/schedules": ("addon.reports", "addon.schedules"),
     "addon/verify": ("addon.errors", "addon.verify"),
     "addon/store": ("addon.errors", "addon.secret", "addon.store"),
