@@ -40,10 +40,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from addon.render.csvfile import entries_csv, invoice_csv
+from addon.render.detailed_table import detailed_table
 from addon.render.html import _environment, render_invoice_html
 from addon.render.i18n import Formatter
 from addon.render.pdf import DETAILED_MAX_ROWS, render_detailed_pdf, render_invoice_pdf
-from addon.render.tables import detailed_table
 from addon.render.xlsx import entries_xlsx, invoice_xlsx
 from addon.reports.invoice import build_invoice, plan_invoices
 from addon.reports.model import Invoice, Party, Ref, TimeEntry

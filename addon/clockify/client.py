@@ -36,17 +36,18 @@ from addon.clockify.directory import (
     parse_task,
     parse_workspace,
 )
+from addon.clockify.entries import parse_detailed_page
 from addon.clockify.errors import (
     ClockifyRejectedRequest,
     ClockifyResponseError,
 )
+from addon.clockify.expenses import parse_expense_page
 from addon.clockify.queries import (
     MAX_SPAN_DAYS,
     ReportFilter,
     week_windows,
 )
 from addon.clockify.reconcile import Expected, ReportLimits, Tally, expected_from_totals
-from addon.clockify.shapes import parse_detailed_page, parse_expense_page
 from addon.clockify.summaries import (
     parse_detailed_totals,
     parse_report_totals,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from addon.clockify.errors import ClockifyResponseError
-from addon.clockify.shapes import _array, _flag, _object, _optional_text, _text
+from addon.clockify.fields import _array, _flag, _object, _optional_text, _text
 from addon.reports.errors import ReportError
 from addon.reports.model import Ref
 from addon.reports.money import Money

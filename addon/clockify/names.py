@@ -2,7 +2,7 @@
 
 Some live detailed-report rows carry only ids: no `taskName`, `tagIds` without `tags`, a nested
 `project{id}` without `name` (real-behaviour.md §3), and expense rows never say which client a
-project belongs to. `shapes.py` keeps such names as "" and such clients as None; this module
+project belongs to. `refs.py` keeps such names as "" and such clients as None; this module
 fills them in, in two parts:
 
 * pure: `fill_entry`/`fill_expense` look up only what a row lacks, through a `Names`, and

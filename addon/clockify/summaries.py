@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from addon.clockify.errors import ClockifyResponseError
-from addon.clockify.shapes import (
+from addon.clockify.fields import (
     Row,
     _array,
     _count,

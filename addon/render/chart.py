@@ -14,7 +14,7 @@ from html import escape
 from typing import Literal
 
 from addon.render.i18n import Formatter
-from addon.render.tables import dimension_label, group_label
+from addon.render.summary_tables import dimension_label, group_label
 from addon.reports.model import Summary
 from addon.reports.money import Money
 

@@ -27,20 +27,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TextIO
 
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import Formatter
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
-from addon.render.tables import (
-    Cell,
-    Column,
-    Kind,
-    Row,
-    Table,
-    detailed_table,
-    invoice_lines_table,
-    invoice_totals,
-    non_work_table,
-    summary_table,
-)
+from addon.render.summary_tables import non_work_table, summary_table
+from addon.render.tables import Cell, Column, Kind, Row, Table
 from addon.reports.model import Invoice, Summary, TimeEntry
 
 if TYPE_CHECKING:

@@ -23,14 +23,9 @@ from markupsafe import Markup
 
 from addon.render.chart import Bar, chart_bars, chart_title, svg_bar_chart
 from addon.render.i18n import Formatter
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
-from addon.render.tables import (
-    invoice_lines_table,
-    invoice_totals,
-    non_work_table,
-    summary_currency_totals,
-    summary_table,
-)
+from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
 from addon.reports.model import Invoice, Summary
 
 __all__ = ["logo_data_uri", "render_invoice_html", "render_summary_html"]

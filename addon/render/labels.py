@@ -10,7 +10,7 @@ Japanese uses the labels of a Japanese 請求書 (請求先, 小計, ご請求�
 other tax an invoice carries.
 
 `{placeholders}` are filled by `Formatter.label` and must match the English label's; word
-order is free (`{dimension}別の時間`). `tables.group_label` lower-cases the dimension inside
+order is free (`{dimension}別の時間`). `summary_tables.group_label` lower-cases the dimension inside
 `without` for every language but German, which capitalises nouns; Japanese has no case.
 """
 

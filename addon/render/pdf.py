@@ -36,8 +36,10 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
+from addon.render.detailed_table import detailed_table
 from addon.render.fonts import fonts
 from addon.render.i18n import Formatter
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.pdflayout import (
     AUTHOR,
     LOGO_MAX_BYTES,
@@ -64,16 +66,8 @@ from addon.render.pdfparts import (
     totals_block,
 )
 from addon.render.remarks import check_text, left_out_text
-from addon.render.tables import (
-    Column,
-    Kind,
-    detailed_table,
-    invoice_lines_table,
-    invoice_totals,
-    non_work_table,
-    summary_currency_totals,
-    summary_table,
-)
+from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
+from addon.render.tables import Column, Kind
 from addon.render.tables import Table as View
 from addon.reports.model import Invoice, Party, Summary, TimeEntry
 
@@ -244,10 +238,10 @@ def render_invoice_pdf(
     """An invoice: parties, number and dates, the lines, then totals and notes kept together.
 
     Totals (subtotal, rounding adjustment, discount, each tax, total) come from
-    `tables.invoice_totals`, so they read as the model reconciles them. They and the notes form
-    one block that moves whole to the next page, so the total is always on the last page (unless
-    the notes alone are longer than a page). The block also says how many non-work entries were
-    not billed; the check line is in every footer.
+    `invoice_tables.invoice_totals`, so they read as the model reconciles them. They and the notes
+    form one block that moves whole to the next page, so the total is always on the last page
+    (unless the notes alone are longer than a page). The block also says how many non-work entries
+    were not billed; the check line is in every footer.
     """
     size = media_size(page_size)
     title = f"{fmt.label('invoice')} {invoice.number} \u2013 {invoice.bill_to.name}"

@@ -33,11 +33,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from addon.render.chart import Bar, chart_bars, chart_title
 from addon.render.fonts import fit_text, font_runs, fonts, markup, text_width
 from addon.render.i18n import Formatter
-from addon.render.tables import (
-    Column,
-    Kind,
-    Row,
-)
+from addon.render.tables import Column, Kind, Row
 from addon.render.tables import Table as View
 from addon.reports.model import Summary
 

@@ -26,21 +26,12 @@ from xlsxwriter import Workbook  # type: ignore[import-untyped]  # no stubs; pyp
 from xlsxwriter.format import Format  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import DurationStyle, Formatter
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_pairs, check_text, left_out_text
-from addon.render.tables import (
-    Cell,
-    Column,
-    Kind,
-    Row,
-    Table,
-    detailed_table,
-    invoice_lines_table,
-    invoice_totals,
-    non_work_table,
-    summary_currency_totals,
-    summary_table,
-)
+from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
+from addon.render.tables import Cell, Column, Kind, Row, Table
 from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
 from addon.reports.money import currency_exponent
 

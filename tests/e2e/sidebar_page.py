@@ -20,7 +20,7 @@ from typing import Any
 
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.render.i18n import DurationStyle, Formatter
-from addon.render.tables import group_label
+from addon.render.summary_tables import group_label
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy, Summary
 from addon.reports.periods import DateRange, Weekday

@@ -17,7 +17,8 @@ from typing import Any
 import jwt
 import requests
 
-from addon.clockify.shapes import ExpensePage, parse_detailed_page, parse_expense_page
+from addon.clockify.entries import parse_detailed_page
+from addon.clockify.expenses import ExpensePage, parse_expense_page
 from addon.reports.model import TimeEntry
 from sandbox import GUIDE, LIVE, OFFICIAL, SandboxServer, ShapeMode, TokenIssuer
 from sandbox.data import Workspace

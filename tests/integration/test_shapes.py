@@ -13,13 +13,10 @@ from decimal import Decimal
 
 import pytest
 
+from addon.clockify.entries import parse_detailed_page
 from addon.clockify.errors import ClockifyResponseError
-from addon.clockify.shapes import (
-    ExpensePage,
-    parse_detailed_page,
-    parse_expense_page,
-    parse_iso_duration,
-)
+from addon.clockify.expenses import ExpensePage, parse_expense_page
+from addon.clockify.fields import parse_iso_duration
 from addon.errors import AddonError
 from addon.reports.model import TimeEntry
 from sandbox import GUIDE, LIVE, OFFICIAL, ShapeMode, TokenIssuer

@@ -19,8 +19,10 @@ from reportlab.pdfbase import pdfmetrics
 
 from addon.manifest import LOCALES
 from addon.render import fonts as fonts_module
+from addon.render.detailed_table import detailed_table
 from addon.render.fonts import font_runs, fonts
 from addon.render.i18n import LABELS, Formatter
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.pdf import (
     PageSize,
     UnsupportedLogo,
@@ -29,7 +31,7 @@ from addon.render.pdf import (
     render_invoice_pdf,
     render_summary_pdf,
 )
-from addon.render.tables import detailed_table, invoice_lines_table, invoice_totals, summary_table
+from addon.render.summary_tables import summary_table
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy
 from tests.conftest import require_or_skip

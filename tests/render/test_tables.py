@@ -5,15 +5,11 @@ from __future__ import annotations
 import types
 from decimal import Decimal
 
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import Formatter
-from addon.render.tables import (
-    Kind,
-    detailed_table,
-    invoice_lines_table,
-    invoice_totals,
-    summary_currency_totals,
-    summary_table,
-)
+from addon.render.invoice_tables import invoice_lines_table, invoice_totals
+from addon.render.summary_tables import summary_currency_totals, summary_table
+from addon.render.tables import Kind
 from addon.reports.model import GroupBy
 
 from .samples import (

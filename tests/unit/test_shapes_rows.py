@@ -13,8 +13,9 @@ from decimal import Decimal
 
 import pytest
 
+from addon.clockify.entries import parse_detailed_page
 from addon.clockify.errors import ClockifyResponseError
-from addon.clockify.shapes import parse_detailed_page, parse_expense_page
+from addon.clockify.expenses import parse_expense_page
 from addon.reports.model import EntryType, Expense, Ref, TimeEntry
 from addon.reports.money import Money
 
