@@ -25,6 +25,11 @@ processes, with no database, report or claim: pure mail throughput.
 
     .venv/bin/python bench/schedules.py [--schedules 10000] [--workspaces 50] [--workers 4]
                                         [--attachments csv|none] [--postgres URL]
+                                        [--sharing both|on|off]
+
+`--sharing both` (the default) delivers the same schedules twice, each on a fresh database and
+request log: without fetch sharing, then with it (`tick(share=...)`), and prints the two side
+by side (Clockify requests, fetches, messages per second) from the same run.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -175,6 +180,7 @@ class Plan:
     smtp_port: int
     schedules: int
     timeout: float
+    share: bool = True
 
     def settings(self) -> Settings:
         return Settings(
@@ -244,20 +250,24 @@ def deliver(plan: Plan, ready: Any, go: Any, queue: Any) -> None:
     ready.release()
     go.wait()
     started = time.monotonic()
-    ticks = sent = failed = 0
+    ticks = sent = failed = fetches = shared = 0
     while time.monotonic() - started < plan.timeout:
         now = NOW + timedelta(seconds=time.monotonic() - started)
-        report = tick(runtime, now=now, owner=owner, sender=sender, retry=MailRetry())
+        report = tick(
+            runtime, now=now, owner=owner, sender=sender, retry=MailRetry(), share=plan.share
+        )
         ticks += 1
         sent += len(report.sent)
         failed += len(report.failed)
+        fetches += report.fetches
+        shared += report.shared
         done, _claimed = finished_runs(runtime)
         if done >= plan.schedules:
             break
         if not (report.sent or report.failed or report.retrying):
             time.sleep(0.2)  # others hold the remaining claims
     runtime.engine.dispose()
-    queue.put((ticks, sent, failed, time.monotonic() - started))
+    queue.put((ticks, sent, failed, time.monotonic() - started, fetches, shared))
 
 
 @dataclass(frozen=True)
@@ -499,6 +509,83 @@ def report(
     )
 
 
+@dataclass(frozen=True)
+class Measured:
+    """One configuration's delivery: outcome, Clockify traffic, wall time and shared fetches."""
+
+    result: Outcome
+    seen: Traffic
+    wall: float
+    size: float
+    first: bytes
+    fetches: int
+    shared: int
+
+
+def measure(
+    args: argparse.Namespace,
+    plan: Plan,
+    sandbox_url: str,
+    tenants: list[Tenant],
+    outbox: Outbox,
+) -> Measured:
+    """Deliver every schedule once on a fresh database with `plan.share`, counting requests."""
+    drop = None
+    if args.postgres:
+        database_url, drop = throwaway_postgres(args.postgres)
+    else:
+        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='schedules-bench-')}/addon.sqlite3"
+    plan = replace(plan, database_url=database_url)
+    try:
+        upgrade(database_url)
+        started = time.perf_counter()
+        install_and_schedule(plan, tenants, ("csv",) if args.attachments == "csv" else ())
+        print(
+            f"{args.schedules:,} daily 09:00 schedules in {len(ZONES)} zones saved in "
+            f"{time.perf_counter() - started:.1f} s; {args.workers} workers deliver "
+            f"({'PostgreSQL' if args.postgres else 'SQLite'}, attachments: {args.attachments}, "
+            f"sharing {'on' if plan.share else 'off'})",
+            flush=True,
+        )
+        outbox.clear()
+        requests.delete(f"{sandbox_url}/sandbox/requests", timeout=30)
+        wall, results = run_ticks(plan, args.workers)
+        size = statistics.fmean(outbox.sizes) if outbox.sizes else 0.0
+        return Measured(
+            outcome(database_url, list(outbox.ids)),
+            traffic(sandbox_url, tenants),
+            wall,
+            size,
+            outbox.first,
+            sum(r[4] for r in results),
+            sum(r[5] for r in results),
+        )
+    finally:
+        if drop is not None:
+            drop()
+
+
+def compare(runs: dict[bool, Measured]) -> None:
+    """Sharing on against off, from this run: requests, fetches and messages per second."""
+    print(
+        f"\n{'fetch sharing':14} {'requests':>9} {'fetches':>8} {'shared':>7} {'wall s':>7} "
+        f"{'msg/s':>7} {'dup':>4} {'miss':>5}"
+    )
+    for share, m in runs.items():
+        print(
+            f"{'on' if share else 'off':14} {m.seen.total:>9} {m.fetches:>8} {m.shared:>7} "
+            f"{m.wall:>7.1f} {m.result.messages / m.wall:>7.1f} {m.result.same_id:>4} "
+            f"{m.result.misses:>5}"
+        )
+    if len(runs) == 2 and runs[True].seen.total:
+        on, off = runs[True], runs[False]
+        print(
+            f"{'off / on':14} {off.seen.total / on.seen.total:>8.1f}x {'':>8} {'':>7} "
+            f"{off.wall / on.wall:>6.1f}x "
+            f"{(on.result.messages / on.wall) / (off.result.messages / off.wall):>6.1f}x"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--schedules", type=int, default=10_000)
@@ -507,6 +594,12 @@ def main() -> int:
     parser.add_argument("--attachments", choices=("csv", "none"), default="csv")
     parser.add_argument("--postgres", metavar="URL", help="admin URL; a throwaway database is made")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per worker")
+    parser.add_argument(
+        "--sharing",
+        choices=("both", "on", "off"),
+        default="both",
+        help="share Clockify fetches within a tick; both: off, then on, each on a fresh database",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
 
@@ -517,48 +610,43 @@ def main() -> int:
     print(f"generating {args.workspaces} workspaces in the sandbox ...", flush=True)
     sandbox_url, tenants = parent.recv()
 
-    drop = None
-    if args.postgres:
-        database_url, drop = throwaway_postgres(args.postgres)
-    else:
-        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='schedules-bench-')}/addon.sqlite3"
-    upgrade(database_url)
     outbox = Outbox()
     controller = Controller(outbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    plan = Plan(
-        database_url, Fernet.generate_key().decode(), controller.port, args.schedules, args.timeout
-    )
-    formats = ("csv",) if args.attachments == "csv" else ()
+    key = Fernet.generate_key().decode()
+    shares = {"on": (True,), "off": (False,), "both": (False, True)}[args.sharing]
+    runs: dict[bool, Measured] = {}
     try:
-        started = time.perf_counter()
-        install_and_schedule(plan, tenants, formats)
-        print(
-            f"{args.schedules:,} daily 09:00 schedules in {len(ZONES)} zones saved in "
-            f"{time.perf_counter() - started:.1f} s; {args.workers} workers deliver "
-            f"({'PostgreSQL' if args.postgres else 'SQLite'}, attachments: {args.attachments})",
-            flush=True,
-        )
-        requests.delete(f"{sandbox_url}/sandbox/requests", timeout=30)
-        wall, _results = run_ticks(plan, args.workers)
-        ids, first = list(outbox.ids), outbox.first
-        tick_size = statistics.fmean(outbox.sizes) if outbox.sizes else 0.0
-        result = outcome(database_url, ids)
-        seen = traffic(sandbox_url, tenants)
-
+        for share in shares:
+            runs[share] = measure(
+                args,
+                Plan("", key, controller.port, args.schedules, args.timeout, share),
+                sandbox_url,
+                tenants,
+                outbox,
+            )
         print("baseline: the same messages, composed and sent without reports ...", flush=True)
+        last = runs[shares[-1]]
         outbox.clear()
-        parts = parts_of(first)
+        parts = parts_of(last.first)
         baseline = run_baseline(controller.port, args.schedules, args.workers, parts, False)
         base_size = statistics.fmean(outbox.sizes) if outbox.sizes else 0.0
         reused = run_baseline(controller.port, args.schedules, args.workers, parts, True)
-        report(args, result, seen, wall, (baseline, reused), (tick_size, base_size))
+        for share, measured in runs.items():
+            print(f"\n== fetch sharing {'on' if share else 'off'} ==")
+            report(
+                args,
+                measured.result,
+                measured.seen,
+                measured.wall,
+                (baseline, reused),
+                (measured.size, base_size),
+            )
+        compare(runs)
     finally:
         controller.stop()
         parent.send("stop")
         server.join(timeout=10)
-        if drop is not None:
-            drop()
     print(f"\nwhole bench: {time.perf_counter() - began:.0f} s")
     return 0
 

@@ -13,6 +13,10 @@ the SMTP server accepted the message and before our commit: the run stays `claim
 expires, and another process sends it **again with the same Message-ID**. That is our rule: a
 taken-over run is re-sent, and receivers (and our tests) de-duplicate by Message-ID.
 
+Runs of one workspace that need the same Clockify rows (same query, same kind of rows) fetch
+them once per tick (`sharing.SharedRows`, keyed and bounded as it says), in the order
+`planning.TickPlan` gives; each run still claims first, then builds and sends on its own.
+
 Missed runs after downtime follow `Settings.missed_runs`: SEND sends each once, oldest first;
 SKIP records all but the latest as `skipped` and sends only the latest.
 """
@@ -20,15 +24,14 @@ SKIP records all but the latest as `skipped` and sends only the latest.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from email.message import EmailMessage
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from addon.clockify.errors import ClockifyError, ClockifyRateLimited, ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
+from addon.delivery.mailing import MailRetry, Sender, message_id_for
+from addon.delivery.planning import TickPlan, last_handled, period_of, split_batch
+from addon.delivery.sharing import SharedRows
 from addon.errors import AddonError
 from addon.mail.compose import compose, sender_address
 from addon.mail.smtp import PermanentMailError, TransientMailError
@@ -37,14 +40,12 @@ from addon.reports.periods import DateRange
 from addon.runtime import Runtime
 from addon.schedules import (
     Occurrence,
-    covered_period,
     missed_occurrences,
-    next_occurrence,
 )
-from addon.services.emails import Content, build_content
+from addon.services.emails import Content, render_content, rows_needed
 from addon.services.installations import clockify_for, stored_defaults
+from addon.services.report_rows import fetch_rows
 from addon.services.schedule_spec import ScheduleSpec, spec_of
-from addon.settings import MissedRuns
 from addon.store import runs as run_store
 from addon.store import schedules as store
 from addon.store.models import DeliveryRun, DeliveryState, Schedule
@@ -65,38 +66,6 @@ DEFER_FLOOR = timedelta(minutes=1)
 DEFER_CAP = timedelta(hours=2)
 
 
-class Sender(Protocol):
-    """What `tick` needs of `addon.mail.smtp.SmtpSender` (tests pass the real one)."""
-
-    def send(self, message: EmailMessage, *, envelope_from: str, recipients: Sequence[str]) -> None:
-        """Hand `message` to the SMTP server; raises Transient- or PermanentMailError."""
-
-
-@dataclass(frozen=True, slots=True)
-class MailRetry:
-    """Retries of a transient SMTP failure (4xx, dropped connection) within one claim.
-
-    Delays double from `base_seconds` up to `cap_seconds`; their sum stays under half the lease,
-    so the claim cannot expire while we wait (which would let another process send too).
-    """
-
-    tries: int = 4
-    base_seconds: float = 2.0
-    cap_seconds: float = 30.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-
-    def delays(self, lease_seconds: float) -> Iterator[float]:
-        budget = lease_seconds / 2
-        delay = self.base_seconds
-        for _ in range(self.tries - 1):
-            delay = min(delay, self.cap_seconds, budget)
-            if delay <= 0:
-                return
-            yield delay
-            budget -= delay
-            delay *= 2
-
-
 @dataclass(slots=True)
 class TickReport:
     """What one tick did, for logs and tests."""
@@ -106,11 +75,8 @@ class TickReport:
     skipped: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     deferred: list[int] = field(default_factory=list)
-
-
-def message_id_for(run: DeliveryRun, domain: str) -> str:
-    """The run's Message-ID: derived from the claim, so stable across retries and takeovers."""
-    return f"<{run.id}.{run.schedule_id}.{run.due.isoformat()}@{domain}>"
+    fetches: int = field(default=0, compare=False)
+    shared: int = field(default=0, compare=False)
 
 
 def tick(
@@ -121,23 +87,36 @@ def tick(
     sender: Sender,
     retry: MailRetry | None = None,
     clockify_retry: RetryPolicy | None = None,
+    share: bool = True,
 ) -> TickReport:
-    """Claim and deliver every due run; one schedule's failure never stops the others."""
-    job = _Tick(runtime, now, owner, sender, retry or MailRetry(), TickReport(), clockify_retry)
+    """Claim and deliver every due run; one schedule's failure never stops the others.
+
+    Runs of one workspace that need the same Clockify rows fetch them once (`SharedRows`);
+    `share=False` fetches per run, as before (the bench's comparison).
+    """
+    shared = SharedRows(keep=share)
+    plan = TickPlan(shared, runtime.settings.missed_runs, now)
+    mail_retry = retry or MailRetry()
+    job = _Tick(runtime, now, owner, sender, mail_retry, TickReport(), plan, clockify_retry)
     with runtime.sessions() as session:
         schedules = list(store.due_schedules(session))
-    for schedule in schedules:
+    for schedule in plan.order(schedules):
         try:
             job.schedule(schedule)
         except Exception:  # the scheduler job is a process edge: log, go on with the next
             log.exception("scheduled delivery failed", extra={"schedule_id": schedule.id})
+        finally:
+            plan.forget(schedule.id)
     with runtime.sessions() as session:
-        expired = list(run_store.expired_runs(session, job.clock()))
-    for run_id in expired:
+        expired = run_store.runs_of(session, run_store.expired_runs(session, job.clock()))
+    for run_id, key in plan.order_takeovers(expired):
         try:
             job.take_over(run_id)
         except Exception:  # the scheduler job is a process edge: log, go on with the next
             log.exception("taken-over delivery failed", extra={"run_id": run_id})
+        finally:
+            plan.release(key)
+    job.report.fetches, job.report.shared = shared.fetches, shared.shared
     return job.report
 
 
@@ -149,6 +128,7 @@ class _Tick:
     sender: Sender
     retry: MailRetry
     report: TickReport
+    plan: TickPlan
     clockify_retry: RetryPolicy | None = None
     started: float = field(init=False)
 
@@ -170,31 +150,28 @@ class _Tick:
 
     def schedule(self, schedule: Schedule) -> None:
         spec = spec_of(schedule)
-        last = schedule.last_due
-        if last is None:  # never run and no anchor: start from the first due after creation
-            first = next_occurrence(spec.cadence, schedule.created_at)
-            last = first.due - timedelta(days=1)
-        skip = self.runtime.settings.missed_runs is MissedRuns.SKIP
+        last = last_handled(schedule, spec)
         while True:
             batch = missed_occurrences(spec.cadence, last, self.now)
             if not batch.occurrences:
                 return
-            sending = batch.occurrences
-            if skip:
-                skipped = batch.occurrences if batch.more else batch.occurrences[:-1]
-                self._skip(schedule, spec, skipped)
-                sending = () if batch.more else batch.occurrences[-1:]
+            skipped, sending = split_batch(batch, self.runtime.settings.missed_runs)
+            self._skip(schedule, spec, skipped)
             for occurrence in sending:
-                run = self._claim(schedule, spec, occurrence)
-                if run is not None:
-                    self._deliver(schedule, spec, run)
+                self._claim_and_deliver(schedule, spec, occurrence)
             if not batch.more:
                 return
             last = batch.occurrences[-1].due
 
-    def _period(self, spec: ScheduleSpec, due: date) -> tuple[date, date]:
-        period = covered_period(spec.coverage, due, first_weekday=spec.week_start)
-        return period.start, period.end
+    def _claim_and_deliver(self, schedule: Schedule, spec: ScheduleSpec, occ: Occurrence) -> None:
+        """Claim the run, then deliver it; its planned count is given back either way."""
+        key = self.plan.take(schedule.id, occ.due)
+        try:
+            run = self._claim(schedule, spec, occ)
+            if run is not None:
+                self._deliver(schedule, spec, run)
+        finally:
+            self.plan.release(key)
 
     def _skip(
         self, schedule: Schedule, spec: ScheduleSpec, occurrences: tuple[Occurrence, ...]
@@ -204,9 +181,7 @@ class _Tick:
         with self.runtime.sessions.begin() as session:
             for occurrence in occurrences:
                 due = occurrence.due
-                run_store.record_skipped(
-                    session, schedule, due, self._period(spec, due), self.clock()
-                )
+                run_store.record_skipped(session, schedule, due, period_of(spec, due), self.clock())
             run_store.advance_last_due(session, schedule.id, occurrences[-1].due)
 
     def _claim(
@@ -218,7 +193,7 @@ class _Tick:
                 session,
                 schedule,
                 due,
-                self._period(spec, due),
+                period_of(spec, due),
                 self.owner,
                 self.clock(),
                 self.lease,
@@ -261,13 +236,17 @@ class _Tick:
         bucket.append(run.id)
 
     def _deliver(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
+        """Fetch (or share) the run's rows, build and send; the key comes from the claimed run
+        itself, so rows fetched for any other query can never reach it."""
         period = DateRange(run.period_start, run.period_end)
         try:
             defaults = stored_defaults(self.runtime, schedule.workspace_id)
+            key = rows_needed(schedule.workspace_id, spec, period)
             with clockify_for(
                 self.runtime, schedule.workspace_id, retry=self.clockify_retry
             ) as client:
-                content = build_content(client, spec, period, run.due, defaults)
+                rows = self.plan.shared.rows(key, lambda: fetch_rows(client, key))
+            content = render_content(rows, spec, period, run.due, defaults)
         except ClockifyRateLimited as exc:  # a quota: wait as long as Clockify asks
             self._defer(run, exc)
             return

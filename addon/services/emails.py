@@ -34,10 +34,21 @@ from addon.runtime import Runtime
 from addon.schedules import covered_period
 from addon.services.defaults import WorkspaceDefaults
 from addon.services.installations import clockify_for
-from addon.services.reports import JobProgress, fetch_invoice_drafts, fetch_summary
+from addon.services.report_rows import (
+    EntryRows,
+    InvoiceRows,
+    ReportRows,
+    Rows,
+    RowsKey,
+    build_drafts,
+    build_summary_of,
+    fetch_rows,
+    rows_key,
+)
+from addon.services.reports import JobProgress
 from addon.services.schedule_spec import ReportKind, ScheduleSpec, template_values
 
-__all__ = ["Content", "build_content", "send_test"]
+__all__ = ["Content", "build_content", "render_content", "rows_needed", "send_test"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +66,17 @@ def _attachment(file: RenderedFile) -> Attachment:
     return Attachment(file.filename, file.content_type, file.data)
 
 
+def rows_needed(workspace_id: str, spec: ScheduleSpec, period: DateRange) -> RowsKey:
+    """What `spec`'s email for `period` fetches: runs with equal keys may share that fetch.
+
+    The key is the Clockify query (period, the cadence's zone, every filter) and the rows the
+    kind needs; what the email groups, formats, says or attaches is not part of it.
+    """
+    query = spec.filters.query(period, spec.cadence.zone)
+    rows = Rows.ENTRIES if spec.kind is ReportKind.SUMMARY else Rows.INVOICE
+    return rows_key(workspace_id, query, rows)
+
+
 def build_content(
     client: ClockifyClient,
     spec: ScheduleSpec,
@@ -62,7 +84,19 @@ def build_content(
     due: date,
     defaults: WorkspaceDefaults,
 ) -> Content:
-    """Fetch the period's entries and render the email (raises `ClockifyError` on failure).
+    """Fetch the period's entries and render the email (raises `ClockifyError` on failure)."""
+    rows = fetch_rows(client, rows_needed(client.endpoints.workspace_id, spec, period))
+    return render_content(rows, spec, period, due, defaults)
+
+
+def render_content(
+    rows: ReportRows,
+    spec: ScheduleSpec,
+    period: DateRange,
+    due: date,
+    defaults: WorkspaceDefaults,
+) -> Content:
+    """Build `spec`'s report from `rows` (fetched for `rows_needed`) and render the email.
 
     Invoice drafts use the workspace's invoice settings (grouping, rounding, taxes, payment
     terms), so an emailed draft shows what the sidebar would for the same period.
@@ -74,16 +108,20 @@ def build_content(
     query = spec.filters.query(period, spec.cadence.zone)
     stem = f"{slug(spec.name)}-{period.start.isoformat()}-{period.end.isoformat()}"
     if spec.kind is ReportKind.SUMMARY:
-        summary = fetch_summary(
-            client,
+        if not isinstance(rows, EntryRows):
+            raise TypeError("a summary is built from EntryRows")
+        summary = build_summary_of(
+            rows,
             query,
             spec.groups,
             week_start=spec.week_start,
             non_work=spec.filters.non_work_time,
         )
         return _summary_content(summary, spec, fmt, period, subject, intro, stem)
+    if not isinstance(rows, InvoiceRows):
+        raise TypeError("invoice drafts are built from InvoiceRows")
     terms = defaults.invoice_terms(zone=spec.cadence.zone, fmt=fmt)
-    invoices = fetch_invoice_drafts(client, query, terms=terms, issue_date=due)
+    invoices = build_drafts(rows, query, terms=terms, issue_date=due)
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
 
 

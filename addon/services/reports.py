@@ -16,25 +16,26 @@ when an admin issues one (`addon.services.invoices`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Protocol
 
 from addon.clockify.client import ClockifyClient
-from addon.clockify.directory import ClientInfo
-from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
-from addon.clockify.queries import Invoicing, ReportFilter
-from addon.clockify.reconcile import as_check
+from addon.clockify.queries import ReportFilter
 from addon.render.i18n import Formatter
-from addon.reports.aggregate import build_summary
-from addon.reports.invoice import build_invoice, plan_invoices
-from addon.reports.model import GroupBy, Invoice, NonWorkTime, Party, Summary
+from addon.reports.model import GroupBy, Invoice, NonWorkTime, Summary
 from addon.reports.periods import Weekday, load_zone
 from addon.reports.terms import InvoiceTerms, PercentDiscount
 from addon.runtime import Runtime
 from addon.services.defaults import WorkspaceDefaults
 from addon.services.installations import clockify_for
+from addon.services.report_rows import (
+    build_drafts,
+    build_summary_of,
+    fetch_entry_rows,
+    fetch_invoice_rows,
+)
 from addon.services.report_spec import ReportRequest
 from addon.services.schedule_spec import ReportKind
 
@@ -77,16 +78,10 @@ def fetch_summary(
     Names the rows leave out are filled in from the workspace's listings as entries stream by
     (`addon.clockify.names`); `non_work` says where breaks, holidays and time off go.
     """
-    progress("entries", 0)
-    names = WorkspaceNames(client)
-    fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
-    entries = list(fill_entries(fetched, names))
-    progress("entries", len(entries))
-    summary = build_summary(
-        entries, groups, zone=query.zone, week_start=week_start, non_work=non_work
-    )
+    rows = fetch_entry_rows(client, query, progress)
+    summary = build_summary_of(rows, query, groups, week_start=week_start, non_work=non_work)
     progress("building", summary.totals.entries)
-    return replace(summary, check=as_check(fetched.expected))
+    return summary
 
 
 def fetch_invoice_drafts(
@@ -99,51 +94,12 @@ def fetch_invoice_drafts(
 ) -> tuple[Invoice, ...]:
     """One draft per client and currency of the period's billable, uninvoiced time and expenses.
 
-    Clockify is asked for uninvoiced rows only, whatever the filter said: detailed rows need not
-    say whether an entry is invoiced (the spec's rows have no such field), so only this filter
-    keeps time marked invoiced by an earlier invoice (`addon.services.marking`) off the next one.
-    Missing names and clients are filled in first (`addon.clockify.names`): expense rows never
-    name their client, and without it they would not reach any invoice. Breaks, holidays and
-    time off are never billed (`plan_invoices`); each draft counts those it left out.
+    The rows are uninvoiced only, whatever the filter said (`fetch_invoice_rows` says why).
+    Breaks, holidays and time off are never billed (`plan_invoices`); each draft counts those
+    it left out.
     """
-    query = replace(query, invoicing=Invoicing.UNINVOICED)
-    names = WorkspaceNames(client)
-    progress("entries", 0)
-    fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
-    entries = list(fill_entries(fetched, names))
-    progress("expenses", 0)
-    fetched_expenses = client.expenses_checked(query, on_rows=lambda n: progress("expenses", n))
-    expenses = list(fill_expenses(fetched_expenses, names))
-    progress("building", len(entries))
-    check = as_check(fetched.expected, fetched_expenses.expected)
-    plan = plan_invoices(entries, expenses, default_currency=client.currency())
-    if not plan.batches:
-        return ()
-    workspace = client.workspace()
-    known = {c.id: c for c in client.clients()}
-    return tuple(
-        replace(
-            build_invoice(
-                batch,
-                terms=terms,
-                number=f"DRAFT-{index}",
-                issue_date=issue_date,
-                bill_from=Party(workspace.name),
-                bill_to=_bill_to(batch.client.id, batch.client.name, known),
-                period=query.period,
-            ),
-            check=check,
-        )
-        for index, batch in enumerate(plan.batches, start=1)
-    )
-
-
-def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Party:
-    """The client as the regular API knows it (address, email), else the report's name."""
-    found = known.get(client_id)
-    if found is None:
-        return Party(name)
-    return Party(found.name, found.address, found.email)
+    rows = fetch_invoice_rows(client, query, progress)
+    return build_drafts(rows, query, terms=terms, issue_date=issue_date)
 
 
 def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:

@@ -37,6 +37,7 @@ __all__ = [
     "note_attempt",
     "record_skipped",
     "reset_for_resend",
+    "runs_of",
     "take_over_expired",
 ]
 
@@ -135,6 +136,17 @@ def expired_runs(session: Session, now: datetime, limit: int = 100) -> Sequence[
         .order_by(DeliveryRun.id)
         .limit(limit)
     ).all()
+
+
+def runs_of(session: Session, run_ids: Sequence[int]) -> Sequence[tuple[DeliveryRun, Schedule]]:
+    """The runs `run_ids` with their schedules, by id (to plan a tick's takeovers)."""
+    rows = session.execute(
+        select(DeliveryRun, Schedule)
+        .join(Schedule, Schedule.id == DeliveryRun.schedule_id)
+        .where(DeliveryRun.id.in_(run_ids))
+        .order_by(DeliveryRun.id)
+    ).all()
+    return [(run, schedule) for run, schedule in rows]
 
 
 def take_over_expired(
