@@ -15,6 +15,9 @@ Every case calls the public function a caller would (`render_invoice_html`, `ent
 what a page of them would cost. The detailed PDF stops at `DETAILED_MAX_ROWS` (20,000) entries
 and counts the rest for its closing notice; its row says so.
 
+Last, a child renders the same EN 16931 invoice (`bench/facturx_input.py`) as the plain PDF and
+as the Factur-X PDF/A-3b, and prints both times and their ratio.
+
     .venv/bin/python bench/render.py [--rows 100000] [--lines 1000] [--rounds 3]
                                      [--detailed-rounds 1] [--locale de_DE]
 """
@@ -50,6 +53,7 @@ from addon.reports.model import Invoice, Party, Ref, TimeEntry
 from addon.reports.money import Money
 from addon.reports.periods import DateRange
 from addon.reports.terms import InvoiceTerms, LineGrouping, PercentDiscount, Tax, TaxMode
+from bench.facturx_input import compare, make_einvoice
 
 ZONE = "Europe/Berlin"
 FORMATS = ("html", "csv", "xlsx", "pdf")
@@ -274,6 +278,10 @@ def main() -> None:
     parser.add_argument("--locale", default="de_DE")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "invoice:facturx":
+        invoice, xml = make_einvoice(args.lines)
+        print(json.dumps(compare(invoice, xml, Formatter(args.locale), args.rounds)))
+        return
     if args.child:
         report, kind = args.child.split(":")
         if report == "invoice":
@@ -314,6 +322,17 @@ def main() -> None:
                 f"{figures['traced_peak'] / MIB:5.1f} MiB {figures['rss_peak'] / MIB:5.0f} MiB "
                 f"{figures['rss_before'] / MIB:5.0f} MiB {figures['output'] / 1e6:6.2f} MB  {note}"
             )
+
+    command = [sys.executable, __file__, "--child", "invoice:facturx", "--lines", str(args.lines)]
+    command += ["--rounds", str(args.rounds), "--locale", args.locale]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    pdfs = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"\nFactur-X (PDF/A-3b + CII XML), {args.lines:,} lines, one 19% VAT, same child: "
+        f"plain PDF {pdfs['pdf']:.2f} s ({pdfs['pdf_size'] / 1e6:.2f} MB), Factur-X PDF "
+        f"{pdfs['facturx']:.2f} s ({pdfs['facturx_size'] / 1e6:.2f} MB), "
+        f"ratio {pdfs['facturx'] / pdfs['pdf']:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -182,7 +182,10 @@ def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
         [[paragraph(name, key), paragraph(text, value)] for name, text in facts],
         colWidths=[width * 0.2, width * 0.24],
     )
-    facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    # Every table names the regular font, though its cells are paragraphs: ReportLab selects
+    # the cell font anyway, and its default is Helvetica, which is never embedded (no PDF/A).
+    regular = ("FONTNAME", (0, 0), (-1, -1), fonts().regular)
+    facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), regular]))
     parties = Table(
         [
             [
@@ -194,7 +197,9 @@ def _invoice_head(invoice: Invoice, fmt: Formatter, width: float) -> list[Any]:
         colWidths=[width * 0.28, width * 0.28, width * 0.44],
     )
     parties.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (1, 0), 0)])
+        TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (1, 0), 0), regular]
+        )
     )
     return [*document_heading(f"{fmt.label('invoice')} {invoice.number}"), parties]
 

@@ -30,7 +30,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     PageTemplate,
 )
 
-from addon.render.fonts import fit_text, font_runs, text_width
+from addon.render.fonts import fit_text, font_runs, fonts, text_width
 from addon.render.i18n import Formatter
 from addon.reports.errors import ReportError
 
@@ -205,6 +205,9 @@ def build_pdf(story: list[Any], page: Page, size: tuple[float, float], author: s
         author=author,
         creator=AUTHOR,
         invariant=1,  # no timestamp or random id: the same report gives the same bytes
+        # Each page opens by selecting the canvas's initial font; left at its default, that is
+        # Helvetica, a font never embedded, referenced by every page though it draws nothing.
+        initialFontName=fonts().regular,
         pageCompression=1,
     )
     frame = Frame(SIDE, _BOTTOM, doc.width, doc.height, 0, 0, 0, 0, id="body")

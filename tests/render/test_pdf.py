@@ -383,3 +383,22 @@ def test_detailed_report_without_entries_says_so() -> None:
     (text,) = pages_text(render_detailed_pdf(iter(()), DE, title="Leer"))
 
     assert DE.label("no_data") in text
+
+
+def test_invoice_pdf_uses_only_embedded_fonts_never_standard_helvetica() -> None:
+    """ReportLab selects Helvetica for each page and table cell unless told otherwise; a font
+    that is never embedded rules out PDF/A (the Factur-X invoice) and varies between viewers."""
+    if fonts().missing:
+        require_or_skip(f"fonts missing: {', '.join(fonts().missing)}")
+    pdf = render_invoice_pdf(invoice_with_lines(40), Formatter("de_DE"))
+
+    named = {
+        str(font["/BaseFont"]): "/FontDescriptor" in font
+        and "/FontFile2" in font["/FontDescriptor"]
+        for page in PdfReader(BytesIO(pdf)).pages
+        for font in (
+            page["/Resources"]["/Font"][name].get_object() for name in page["/Resources"]["/Font"]
+        )
+    }
+
+    assert named and all(named.values()), named
