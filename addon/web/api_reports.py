@@ -34,9 +34,10 @@ from addon.render.files import invoice_file, slug, summary_file
 from addon.render.i18n import Formatter
 from addon.reports.snapshot import invoice_from_json, summary_from_json
 from addon.runtime import Runtime, runtime
+from addon.services.bodies import IssueRequest, TestEmailRequest
 from addon.services.invoices import issue_draft
 from addon.services.marking import mark_in_clockify, not_marked
-from addon.services.report_spec import InvalidReportRequest, ReportRequest
+from addon.services.report_spec import InvalidReportRequest, ReportRequest, read_request
 from addon.services.schedule_spec import ReportKind, spec_of
 from addon.store import jobs as store
 from addon.store import schedules as schedule_store
@@ -259,16 +260,12 @@ def _draft_snapshot(job: ReportJob, key: str) -> dict[str, Any]:
 def issue() -> ResponseReturnValue:
     """Issue one draft of a finished invoice job: it gets the next number, once."""
     rt, session = runtime(), current_session()
-    body = json_object(request)
-    job_id, key = body.get("job"), body.get("invoice")
-    if not isinstance(job_id, str):
-        raise InvalidReportRequest("job", "job must be the id of a finished invoice report.")
-    if not isinstance(key, str):
-        raise InvalidReportRequest("invoice", "invoice must be the key of one of its drafts.")
+    wanted = read_request(json_object(request), IssueRequest)
+    job_id, key = wanted.job, wanted.invoice
     defaults, _ = current_defaults()
-    mark = body.get("mark_invoiced", defaults.mark_invoiced)
-    if not isinstance(mark, bool):
-        raise InvalidReportRequest("mark_invoiced", "mark_invoiced must be true or false.")
+    mark = (
+        wanted.mark_invoiced if isinstance(wanted.mark_invoiced, bool) else defaults.mark_invoiced
+    )
     numbering = defaults.numbering()
     with rt.sessions.begin() as db:
         job = store.lock_job(db, session.workspace_id, _job_id(job_id))
@@ -309,10 +306,7 @@ def issue() -> ResponseReturnValue:
 def test_email(schedule_id: int) -> ResponseReturnValue:
     """Send the schedule's email for its latest period now, to `to` (default: its recipients)."""
     rt, session = runtime(), current_session()
-    body = json_object(request)
-    unknown = sorted(set(body) - {"to"})
-    if unknown:
-        raise InvalidReportRequest(unknown[0][:60], f"Unknown field {unknown[0][:60]!r}.")
+    to = read_request(json_object(request), TestEmailRequest).to
     with rt.sessions() as db:
         row = None
         if schedule_id <= MAX_ID:
@@ -320,13 +314,7 @@ def test_email(schedule_id: int) -> ResponseReturnValue:
         if row is None:
             raise NotFound(f"schedule {schedule_id} does not exist")
         spec = spec_of(row)
-    to = body.get("to")
-    if to is None:
-        recipients = spec.recipients
-    elif isinstance(to, list) and to and all(isinstance(a, str) for a in to):
-        recipients = Recipients.parse(to)
-    else:
-        raise InvalidReportRequest("to", "to must be a list of at least one email address.")
+    recipients = spec.recipients if to is None else Recipients.parse(to)
     job = _new_job(
         rt,
         workspace_id=session.workspace_id,

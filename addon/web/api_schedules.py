@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from addon.errors import AddonError, BadRequest, Conflict
 from addon.runtime import runtime
-from addon.schedules import Cadence, InvalidSchedule, next_occurrence
+from addon.schedules import Cadence, next_occurrence
 from addon.services.schedule_spec import ScheduleSpec, spec_of
 from addon.services.schedules import change_schedule, resume, save_schedule
 from addon.store import schedules as store
@@ -36,31 +36,6 @@ guard_api(bp)
 MAX_ID: Final = 2**31 - 1  # INTEGER primary keys: a larger id cannot exist (and must not 500)
 MAX_NEXT: Final = 50
 MAX_LOG: Final = 200
-INPUT_FIELDS: Final = frozenset(
-    {
-        "name",
-        "kind",
-        "filters",
-        "groups",
-        "formats",
-        "locale",
-        "durations",
-        "frequency",
-        "weekday",
-        "day_of_month",
-        "hour",
-        "minute",
-        "zone",
-        "coverage",
-        "week_start",
-        "recipients",
-        "subject_template",
-        "body_template",
-        "skip_when_empty",
-    }
-)
-READ_ONLY_FIELDS: Final = frozenset({"id", "paused", "created_at", "updated_at", "next_send"})
-_CADENCE_NAMES: Final = {"month_day": "day_of_month"}
 
 
 class NotFound(AddonError):
@@ -122,19 +97,9 @@ def _local(at: datetime, zone: str) -> str:
 
 
 def spec_from_body(body: dict[str, Any]) -> ScheduleSpec:
-    unknown = sorted(set(body) - INPUT_FIELDS - READ_ONLY_FIELDS)
-    if unknown:
-        name = unknown[0][:60]
-        raise InvalidSchedule(name, f"Unknown field {name!r}.")
-    if body.get("filters") is not None and not isinstance(body["filters"], dict):
-        raise InvalidSchedule("filters", "filters must be an object.")
-    try:
-        return ScheduleSpec.from_json(body)
-    except InvalidSchedule as exc:
-        if exc.field in _CADENCE_NAMES:  # the core's names for the input, not the API's
-            name = _CADENCE_NAMES[exc.field]
-            raise InvalidSchedule(name, str(exc).replace(exc.field, name)) from None
-        raise
+    """The spec a request body defines; unknown fields, read-only fields and the JSON's field
+    names are `ScheduleSpec.from_json`'s (through `addon.services.bodies.ScheduleInput`)."""
+    return ScheduleSpec.from_json(body)
 
 
 def _one(db: Session, workspace_id: str, schedule_id: int) -> Schedule:

@@ -19,7 +19,7 @@ from addon.render.i18n import DurationStyle
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.schedules import Coverage, Frequency
-from addon.services.schedule_spec import MAX_IDS, ReportKind
+from addon.services.bodies import MAX_IDS, ReportKind
 from addon.store.models import DeliveryState
 from addon.web.openapi_reports import REPORT_SCHEMAS, report_paths
 
