@@ -54,11 +54,10 @@ MAX_SUBJECT: Final = 500
 MAX_BODY: Final = 10_000
 
 
+# `addon.render.files.ATTACHMENT_FORMATS` as a type (a test keeps the two equal); the
+# docstrings of the enums and Structs here are the OpenAPI document's descriptions.
 class Attachment(StrEnum):
-    """A file a scheduled email attaches; HTML is the email's body itself, never attached.
-
-    `addon.render.files.ATTACHMENT_FORMATS` as a type (a test keeps the two equal).
-    """
+    """A file a scheduled email attaches; HTML is the email's body itself, never attached."""
 
     CSV = "csv"
     XLSX = "xlsx"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from schemathesis.generation import GenerationMode
 
+from addon.reports.periods import Weekday
 from addon.services.bodies import REQUEST_BODIES
 from addon.services.body_errors import read_body
 from addon.web.openapi import document
@@ -26,6 +27,10 @@ def _bodies(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for method, operation in item.items()
         if method in _METHODS and "requestBody" in operation
     }
+
+
+def _sorted(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "enum": sorted(schema["enum"])} if "enum" in schema else schema
 
 
 def _struct(kind: Any) -> type[msgspec.Struct]:
@@ -50,8 +55,15 @@ def test_every_request_body_is_the_schema_of_its_struct() -> None:
     assert set(described) == set(REQUEST_BODIES)
     for label, media in described.items():
         assert media["schema"] == expected[REQUEST_BODIES[label]], label
-    for name, schema in components.items():
-        assert doc["components"]["schemas"][name] == schema, name
+    for name, schema in components.items():  # enum values in their class's order, not sorted
+        assert _sorted(doc["components"]["schemas"][name]) == schema, name
+
+
+def test_enum_values_keep_their_order() -> None:
+    schemas = document()["components"]["schemas"]
+
+    assert schemas["Weekday"]["enum"] == [day.value for day in Weekday]
+    assert schemas["Attachment"]["enum"] == ["csv", "xlsx", "pdf"]
 
 
 def test_the_document_and_its_schemas_are_valid_json_schema() -> None:
