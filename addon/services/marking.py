@@ -34,6 +34,7 @@ __all__ = [
     "MARK_RETRY",
     "RETRY_AFTER",
     "Marking",
+    "MarkingState",
     "mark_in_clockify",
     "marking_of",
     "not_marked",

@@ -1,9 +1,14 @@
 """`ReportRequest`: what the sidebar asks to build, validated before a job is queued.
 
-Every field is checked here (period, zone, filters, groups, locale, invoice options), so a bad
-request is a 422 naming the field at once and a queued job can only fail for reasons outside
-the request (Clockify unavailable, a revoked token). `to_json` is canonical (sorted ids, fixed
-key order), so its digest identifies identical requests for the result cache.
+Validation has two steps. The body is read into `addon.services.bodies.ReportRequest`, the Struct
+the OpenAPI document is generated from (types, ranges, lengths, unknown fields); then
+`from_json` checks what a schema cannot say (end on or after start, at most `MAX_DAYS`, a known
+zone and locale, distinct groups, percentages with at most 4 decimals). Either step answers 422
+naming the field, so a queued job can only fail for reasons outside the request (Clockify
+unavailable, a revoked token). `to_json` is canonical (sorted ids, fixed key order), so its
+digest identifies identical requests for the result cache.
+
+`ReportKind` and `ReportFilters` are the report vocabulary the sidebar and schedules share.
 """
 
 from __future__ import annotations
@@ -12,54 +17,106 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+import msgspec
+
+from addon.clockify.queries import Invoicing, ReportFilter
+from addon.errors import InvalidInput
 from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import ReportError, shorten
-from addon.reports.model import GroupBy
+from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import DateRange, Weekday, load_zone
-from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
-from addon.services.schedule_spec import ReportFilters, ReportKind
+from addon.reports.terms import LineGrouping
+from addon.services import bodies
+from addon.services.bodies import ReportKind
+from addon.services.body_errors import InvalidBody, read_body
 
-__all__ = ["MAX_DAYS", "InvalidReportRequest", "InvoiceOptions", "ReportRequest"]
+__all__ = [
+    "MAX_DAYS",
+    "InvalidReportRequest",
+    "InvoiceOptions",
+    "ReportFilters",
+    "ReportKind",
+    "ReportRequest",
+    "read_request",
+]
 
 MAX_DAYS: Final = 1830
 """Five years: longer periods are split by the client anyway, but a sidebar preview of more is
 more likely a typo than a wish, and would hold a worker thread for a long time."""
-MAX_NOTES: Final = 2000
-_FIELDS: Final = frozenset(
-    {
-        "kind",
-        "start",
-        "end",
-        "zone",
-        "filters",
-        "groups",
-        "locale",
-        "durations",
-        "week_start",
-        "invoice",
-        "refresh",
-    }
-)
-_INVOICE_FIELDS: Final = frozenset(
-    {"grouping", "due_days", "tax_percent", "second_tax_percent", "discount_percent", "notes"}
-)
-_FILTERS: Final = frozenset(
-    {"clients", "projects", "users", "tags", "billable", "invoicing", "non_work_time"}
-)
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 
-class InvalidReportRequest(ReportError):
-    """Raise when a report request is malformed; `field` names the input (422)."""
+class InvalidReportRequest(InvalidInput):
+    """Raise when a report-side request body is malformed; `field` names the input (422)."""
 
-    code = "invalid_request"
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+def read_request(body: object, kind: type[S]) -> S:
+    """`body` as the Struct `kind` of a report-side body (reports, issuing, test emails);
+    raises `InvalidReportRequest` naming the field."""
+    try:
+        return read_body(body, kind)
+    except InvalidBody as exc:
+        raise InvalidReportRequest(exc.field, str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportFilters:
+    """Which time a report covers; empty tuples and None filter nothing.
+
+    `non_work_time` is not a Clockify filter but ours: where a summary puts breaks, holidays
+    and time off (`NonWorkTime`). It sits with the filters because it decides, like them,
+    which time the totals count; invoices never bill that time whatever it says. Values come
+    validated (from `bodies.Filters` or a stored row); ids are kept once, in their order.
+    """
+
+    clients: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    billable: bool | None = None
+    invoicing: Invoicing = Invoicing.ALL
+    non_work_time: NonWorkTime = NonWorkTime.SEPARATE
+
+    def __post_init__(self) -> None:
+        for name in ("clients", "projects", "users", "tags"):
+            object.__setattr__(self, name, tuple(dict.fromkeys(getattr(self, name))))
+
+    @classmethod
+    def of(cls, body: bodies.Filters | None) -> ReportFilters:
+        """The filters a request body chose (none: filter nothing)."""
+        if body is None:
+            return cls()
+        fields = ("clients", "projects", "users", "tags", "billable", "invoicing")
+        return cls(
+            **{name: getattr(body, name) for name in fields}, non_work_time=body.non_work_time
+        )
+
+    def query(self, period: DateRange, zone: str) -> ReportFilter:
+        return ReportFilter(
+            period,
+            zone,
+            users=self.users,
+            clients=self.clients,
+            projects=self.projects,
+            tags=self.tags,
+            billable=self.billable,
+            invoicing=self.invoicing,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "clients": list(self.clients),
+            "projects": list(self.projects),
+            "users": list(self.users),
+            "tags": list(self.tags),
+            "billable": self.billable,
+            "invoicing": self.invoicing.value,
+            "non_work_time": self.non_work_time.value,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,42 +159,34 @@ class ReportRequest:
     @classmethod
     def from_json(cls, body: Mapping[str, Any], *, default_locale: str = "en") -> ReportRequest:
         """Validate the POST body; raises `InvalidReportRequest` naming the first bad field."""
-        unknown = sorted(set(body) - _FIELDS)
-        if unknown:
-            raise InvalidReportRequest(unknown[0][:60], f"Unknown field {shorten(unknown[0])}.")
-        kind = _choice(ReportKind, "kind", body.get("kind", "summary"))
-        start, end = _date(body, "start"), _date(body, "end")
-        if end < start:
+        wire = read_request(body, bodies.ReportRequest)
+        if wire.end < wire.start:
             raise InvalidReportRequest("end", "end must be on or after start.")
-        if (end - start).days + 1 > MAX_DAYS:
+        if (wire.end - wire.start).days + 1 > MAX_DAYS:
             raise InvalidReportRequest("end", f"A report covers at most {MAX_DAYS} days.")
-        zone = body.get("zone", "UTC")
-        if not isinstance(zone, str) or not zone:
-            raise InvalidReportRequest("zone", "zone must be an IANA time zone name.")
         try:
-            load_zone(zone)
+            load_zone(wire.zone)
         except ReportError:
-            raise InvalidReportRequest("zone", f"Unknown time zone {shorten(zone)}.") from None
-        groups = _groups(body.get("groups", ["PROJECT"]), kind)
-        options = _invoice(body.get("invoice"))  # checked for every kind: a bad field is a 422
-        locale = body.get("locale", default_locale)
-        durations = _choice(DurationStyle, "durations", body.get("durations", "decimal"))
-        if not isinstance(locale, str):
-            raise InvalidReportRequest("locale", "locale must be a string such as en_US.")
+            raise InvalidReportRequest("zone", f"Unknown time zone {shorten(wire.zone)}.") from None
+        low = 1 if wire.kind is ReportKind.SUMMARY else 0
+        if not low <= len(wire.groups) <= 3 or len(set(wire.groups)) != len(wire.groups):
+            raise InvalidReportRequest("groups", f"A {wire.kind} report has {low} to 3 groups.")
+        options = _invoice(wire.invoice)  # checked for every kind: a bad field is a 422
+        locale = default_locale if isinstance(wire.locale, msgspec.UnsetType) else wire.locale
         try:
-            Formatter(locale, durations)
+            Formatter(locale, wire.durations)
         except UnknownLanguage as exc:
             raise InvalidReportRequest("locale", str(exc)) from None
         return cls(
-            kind=kind,
-            period=DateRange(start, end),
-            zone=zone,
-            filters=_filters(body.get("filters")),
-            groups=groups,
+            kind=wire.kind,
+            period=DateRange(wire.start, wire.end),
+            zone=wire.zone,
+            filters=ReportFilters.of(wire.filters),
+            groups=wire.groups,
             locale=locale,
-            durations=durations,
-            week_start=_choice(Weekday, "week_start", body.get("week_start", "MONDAY")),
-            invoice=options if kind is ReportKind.INVOICE else InvoiceOptions(),
+            durations=wire.durations,
+            week_start=wire.week_start,
+            invoice=options if wire.kind is ReportKind.INVOICE else InvoiceOptions(),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -169,100 +218,33 @@ class ReportRequest:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _choice(kind: Any, name: str, value: object) -> Any:
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(str(v.value) for v in kind)
-        raise InvalidReportRequest(name, f"{name} must be one of {allowed}.") from None
-
-
-def _date(body: Mapping[str, Any], name: str) -> date:
-    value = body.get(name)
-    if not isinstance(value, str) or len(value) != 10:
-        raise InvalidReportRequest(name, f"{name} must be a date like 2026-01-31.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidReportRequest(name, f"{name} must be a date like 2026-01-31.") from None
-
-
-def _groups(value: object, kind: ReportKind) -> tuple[GroupBy, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidReportRequest("groups", "groups must be a list of group names.")
-    try:
-        groups = tuple(GroupBy(v) for v in value)
-    except ValueError:
-        names = ", ".join(GroupBy)
-        raise InvalidReportRequest("groups", f"groups must be taken from {names}.") from None
-    low = 1 if kind is ReportKind.SUMMARY else 0
-    if not low <= len(groups) <= 3 or len(set(groups)) != len(groups):
-        raise InvalidReportRequest("groups", f"A {kind.value} report has {low} to 3 groups.")
-    return groups
-
-
-def _filters(value: object) -> ReportFilters:
-    if value is None:
-        return ReportFilters()
-    if not isinstance(value, Mapping):
-        raise InvalidReportRequest("filters", "filters must be an object.")
-    unknown = sorted(set(value) - _FILTERS)
-    if unknown:
-        raise InvalidReportRequest("filters", f"Unknown filter {shorten(unknown[0])}.")
-    try:
-        return ReportFilters(**value)
-    except ReportError as exc:
-        field = getattr(exc, "field", "filters")
-        raise InvalidReportRequest(str(field), str(exc)) from None
-
-
-def _percent(options: Mapping[str, Any], name: str) -> Decimal | None:
-    value = options.get(name)
+def _percent(value: str | float | None, name: str) -> Decimal | None:
+    """A percentage: 0 to 100 (the Struct checks numbers; text is checked here), 4 decimals."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InvalidReportRequest(f"invoice.{name}", f"invoice.{name} must be a number.")
-    try:
-        percent = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidReportRequest(f"invoice.{name}", f"invoice.{name} must be a number.") from None
+    field = f"invoice.{name}"
+    if isinstance(value, float):
+        percent = Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    else:
+        try:
+            percent = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidReportRequest(field, f"{field} must be a number.") from None
     if not percent.is_finite() or not 0 <= percent <= 100 or percent.as_tuple().exponent < -4:  # type: ignore[operator]  # finite: exponent is int
         raise InvalidReportRequest(
-            f"invoice.{name}", f"invoice.{name} must be between 0 and 100 (at most 4 decimals)."
+            field, f"{field} must be between 0 and 100 (at most 4 decimals)."
         )
     return percent
 
 
-def _invoice(value: object) -> InvoiceOptions:
-    if value is None:
+def _invoice(wire: bodies.InvoiceOptions | None) -> InvoiceOptions:
+    if wire is None:
         return InvoiceOptions()
-    if not isinstance(value, Mapping):
-        raise InvalidReportRequest("invoice", "invoice must be an object.")
-    unknown = sorted(set(value) - _INVOICE_FIELDS)
-    if unknown:
-        raise InvalidReportRequest("invoice", f"Unknown invoice option {shorten(unknown[0])}.")
-    grouping = value.get("grouping")
-    due_days = value.get("due_days")
-    if due_days is not None and (
-        isinstance(due_days, bool)
-        or not isinstance(due_days, int)
-        or not 0 <= due_days <= MAX_DUE_DAYS
-    ):
-        raise InvalidReportRequest(
-            "invoice.due_days", f"invoice.due_days must be a whole number from 0 to {MAX_DUE_DAYS}."
-        )
-    notes = value.get("notes", "")
-    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
-        raise InvalidReportRequest(
-            "invoice.notes", f"invoice.notes must be text of at most {MAX_NOTES} characters."
-        )
     return InvoiceOptions(
-        grouping=None if grouping is None else _choice(LineGrouping, "invoice.grouping", grouping),
-        due_days=due_days,
-        tax_percent=_percent(value, "tax_percent"),
-        second_tax_percent=_percent(value, "second_tax_percent"),
-        discount_percent=_percent(value, "discount_percent"),
-        notes=notes,
+        grouping=wire.grouping,
+        due_days=wire.due_days,
+        tax_percent=_percent(wire.tax_percent, "tax_percent"),
+        second_tax_percent=_percent(wire.second_tax_percent, "second_tax_percent"),
+        discount_percent=_percent(wire.discount_percent, "discount_percent"),
+        notes=wire.notes,
     )

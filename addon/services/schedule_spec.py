@@ -1,31 +1,38 @@
 """`ScheduleSpec`: a schedule as the user defines it, validated before anything is stored.
 
-Every field is checked on construction (the cadence by `addon.schedules.Cadence`, recipients by
-`addon.mail.Recipients.parse`, locale by the renderer's `Formatter`), so a bad schedule is
-refused with a 4xx naming the field when it is saved, never discovered at 02:30 on a Sunday.
-Failures are `InvalidSchedule` (422, with `field`) or `InvalidRecipients` (400).
+`ScheduleSpec.from_json` reads the web API's (and the CLI's) JSON in two steps: the body is read
+into `addon.services.bodies.ScheduleInput`, the Struct the OpenAPI document is generated from
+(types, ranges, lengths, unknown fields), then the spec checks what a schema cannot say: the
+cadence rules (`addon.schedules.Cadence`), addresses (`addon.mail.Recipients.parse`), the locale
+(the renderer's `Formatter`), distinct groups and formats, templates' placeholders. So a bad
+schedule is refused with a 4xx naming the field when it is saved, never discovered at 02:30 on
+a Sunday. Failures are `InvalidSchedule` (422, with `field`) or `InvalidRecipients` (400).
 
-`ScheduleSpec.from_json` reads the web API's JSON; `spec_of` rebuilds the spec of a stored row;
-`ScheduleSpec.columns` is what `addon.store.schedules` writes.
+`spec_of` rebuilds the spec of a stored row; `ScheduleSpec.columns` is what
+`addon.store.schedules` writes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Final, TypeVar
 
-from addon.clockify.queries import Invoicing, ReportFilter
-from addon.mail.compose import Recipients
+from addon.clockify.queries import Invoicing
+from addon.mail.compose import InvalidRecipients, Recipients
 from addon.render.files import ATTACHMENT_FORMATS, FileFormat
 from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
 from addon.reports.errors import shorten
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import DateRange, Weekday
 from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSchedule, MonthDay
+from addon.services import bodies
+from addon.services.bodies import MAX_BODY, MAX_NAME, MAX_SUBJECT
+from addon.services.body_errors import InvalidBody, read_body
+from addon.services.report_spec import ReportFilters, ReportKind
 from addon.store.models import Schedule
 from addon.store.schedules import ScheduleColumns
 
@@ -39,21 +46,14 @@ __all__ = [
     "template_values",
 ]
 
-MAX_NAME: Final = 200
-MAX_SUBJECT: Final = 500
-MAX_BODY: Final = 10_000
-MAX_IDS: Final = 500
 TEMPLATE_FIELDS: Final = ("name", "period", "period_start", "period_end", "due")
 """Placeholders subject and body templates may use, e.g. `"{name}: {period}"`."""
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CADENCE_NAMES: Final = {"month_day": "day_of_month"}
+"""`Cadence`'s names for what the JSON calls otherwise."""
 
 
 E = TypeVar("E", bound=StrEnum)
-
-
-class ReportKind(StrEnum):
-    SUMMARY = "summary"
-    INVOICE = "invoice"
 
 
 def _fail(name: str, message: str) -> InvalidSchedule:
@@ -78,66 +78,6 @@ def _attachment(value: object) -> FileFormat:
         return FileFormat(value)
     allowed = ", ".join(ATTACHMENT_FORMATS)
     raise _fail("formats", f"formats must be one of {allowed}, not {shorten(value)}.")
-
-
-def _ids(name: str, value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        raise _fail(name, f"{name} must be a list of Clockify ids, not {shorten(value)}.")
-    if len(value) > MAX_IDS or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in value):
-        raise _fail(name, f"{name} must hold at most {MAX_IDS} ids of 1 to 64 characters.")
-    return tuple(dict.fromkeys(value))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReportFilters:
-    """Which time a scheduled report covers; empty tuples and None filter nothing.
-
-    `non_work_time` is not a Clockify filter but ours: where a summary puts breaks, holidays
-    and time off (`NonWorkTime`). It sits with the filters because it decides, like them,
-    which time the totals count; invoices never bill that time whatever it says.
-    """
-
-    clients: tuple[str, ...] = ()
-    projects: tuple[str, ...] = ()
-    users: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    billable: bool | None = None
-    invoicing: Invoicing = Invoicing.ALL
-    non_work_time: NonWorkTime = NonWorkTime.SEPARATE
-
-    def __post_init__(self) -> None:
-        for name in ("clients", "projects", "users", "tags"):
-            object.__setattr__(self, name, _ids(f"filters.{name}", getattr(self, name)))
-        if self.billable is not None and not isinstance(self.billable, bool):
-            raise _fail("filters.billable", "filters.billable must be true, false or null.")
-        object.__setattr__(self, "invoicing", _enum(Invoicing, "filters.invoicing", self.invoicing))
-        non_work = _enum(NonWorkTime, "filters.non_work_time", self.non_work_time)
-        object.__setattr__(self, "non_work_time", non_work)
-
-    def query(self, period: DateRange, zone: str) -> ReportFilter:
-        return ReportFilter(
-            period,
-            zone,
-            users=self.users,
-            clients=self.clients,
-            projects=self.projects,
-            tags=self.tags,
-            billable=self.billable,
-            invoicing=self.invoicing,
-        )
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "clients": list(self.clients),
-            "projects": list(self.projects),
-            "users": list(self.users),
-            "tags": list(self.tags),
-            "billable": self.billable,
-            "invoicing": self.invoicing.value,
-            "non_work_time": self.non_work_time.value,
-        }
 
 
 def _text(name: str, value: object, low: int, high: int) -> str:
@@ -217,48 +157,23 @@ class ScheduleSpec:
         """A spec from the web API's JSON (field names as in `columns`); raises on bad input."""
         if not isinstance(data, Mapping):
             raise _fail("schedule", "A schedule is a JSON object.")
-        cadence = _cadence_from_json(data)
-        raw_recipients = data.get("recipients")
-        if not isinstance(raw_recipients, Mapping):
-            raise _fail("recipients", "recipients must be an object with to, cc and bcc lists.")
-        raw_filters = data.get("filters") or {}
-        if not isinstance(raw_filters, Mapping):
-            raise _fail("filters", "filters must be an object.")
-        known = {"clients", "projects", "users", "tags", "billable", "invoicing", "non_work_time"}
-        unknown = sorted(set(raw_filters) - known)
-        if unknown:
-            raise _fail("filters", f"Unknown filter {shorten(unknown[0])}.")
-        filters = ReportFilters(**raw_filters)  # each value checked in __post_init__
-        groups = data.get("groups", ["PROJECT"])
-        formats = data.get("formats", [])
-        if not isinstance(groups, list) or not isinstance(formats, list):
-            raise _fail("groups", "groups and formats must be lists.")
-        optional = {
-            key: data[key]
-            for key in (
-                "kind",
-                "locale",
-                "durations",
-                "coverage",
-                "week_start",
-                "subject_template",
-                "body_template",
-                "skip_when_empty",
-            )
-            if key in data
-        }
+        wire = _read(data)
+        recipients = wire.recipients
         return cls(
-            name=data.get("name"),  # type: ignore[arg-type]  # checked in __post_init__
-            filters=filters,
-            groups=tuple(groups),
-            formats=tuple(formats),
-            cadence=cadence,
-            recipients=Recipients.parse(
-                raw_recipients.get("to", ()),
-                raw_recipients.get("cc", ()),
-                raw_recipients.get("bcc", ()),
-            ),
-            **optional,  # type: ignore[arg-type]  # each checked in __post_init__
+            name=wire.name,
+            kind=wire.kind,
+            filters=ReportFilters.of(wire.filters),
+            groups=wire.groups,
+            formats=tuple(FileFormat(f) for f in wire.formats),
+            locale=wire.locale,
+            durations=wire.durations,
+            cadence=_cadence(wire),
+            coverage=wire.coverage,
+            week_start=wire.week_start,
+            recipients=Recipients.parse(recipients.to, recipients.cc, recipients.bcc),
+            subject_template=wire.subject_template,
+            body_template=wire.body_template,
+            skip_when_empty=wire.skip_when_empty,
         )
 
     def report_json(self) -> dict[str, object]:
@@ -299,18 +214,35 @@ class ScheduleSpec:
         )
 
 
-def _cadence_from_json(data: Mapping[str, object]) -> Cadence:
-    frequency = _enum(Frequency, "frequency", data.get("frequency"))
-    weekday = data.get("weekday")
-    day = data.get("day_of_month")
-    return Cadence(
-        frequency=frequency,
-        hour=data.get("hour"),  # type: ignore[arg-type]  # Cadence checks it
-        minute=data.get("minute", 0),  # type: ignore[arg-type]  # Cadence checks it
-        zone=data.get("zone"),  # type: ignore[arg-type]  # Cadence checks it
-        weekday=None if weekday is None else _enum(Weekday, "weekday", weekday),
-        month_day=_month_day(day),
-    )
+def _read(data: Mapping[str, object]) -> bodies.ScheduleInput:
+    """The body as its Struct. A bad address list is `InvalidRecipients` (400), as
+    `Recipients.parse` answers for a bad address; anything else is `InvalidSchedule` (422)."""
+    try:
+        return read_body(data, bodies.ScheduleInput)
+    except InvalidBody as exc:
+        path = exc.path
+        if len(path) >= 2 and path[0] == "recipients" and isinstance(path[1], str):
+            index = path[2] if len(path) > 2 and isinstance(path[2], int) else None
+            raise InvalidRecipients(str(exc), field=path[1], index=index) from None
+        raise InvalidSchedule(exc.field or "schedule", str(exc)) from None
+
+
+def _cadence(wire: bodies.ScheduleInput) -> Cadence:
+    """The cadence, its errors naming the JSON's fields (`day_of_month`, not `month_day`)."""
+    try:
+        return Cadence(
+            frequency=wire.frequency,
+            hour=wire.hour,
+            minute=wire.minute,
+            zone=wire.zone,
+            weekday=wire.weekday,
+            month_day=_month_day(wire.day_of_month),
+        )
+    except InvalidSchedule as exc:
+        if exc.field not in _CADENCE_NAMES:
+            raise
+        name = _CADENCE_NAMES[exc.field]
+        raise InvalidSchedule(name, str(exc).replace(exc.field, name)) from None
 
 
 def _month_day(value: object) -> MonthDay | None:

@@ -27,6 +27,7 @@ from addon.store.models import DeliveryRun, DeliveryState, Schedule
 
 __all__ = [
     "MAX_ID",
+    "DeliveryState",
     "change_schedule",
     "create",
     "delete",

@@ -15,10 +15,10 @@ from __future__ import annotations
 from flask import Blueprint, Flask, request
 from flask.typing import ResponseReturnValue
 
-from addon.errors import InvalidInput
 from addon.services import invoices, report_jobs
+from addon.services.bodies import IssueRequest, TestEmailRequest
 from addon.services.report_jobs import Started
-from addon.services.report_spec import InvalidReportRequest, ReportRequest
+from addon.services.report_spec import ReportRequest, read_request
 from addon.web import api_invoices, api_workspace, runtime
 from addon.web.api_workspace import current_defaults
 from addon.web.downloads import file_response, requested_format
@@ -48,9 +48,7 @@ def start_report() -> ResponseReturnValue:
     session, body = current_session(), json_object(request)
     defaults, version = current_defaults()
     wanted = ReportRequest.from_json(body, default_locale=defaults.locale)
-    refresh = body.get("refresh", False)
-    if not isinstance(refresh, bool):
-        raise InvalidReportRequest("refresh", "refresh must be true or false.")
+    refresh = body.get("refresh") is True  # its type was checked by ReportRequest.from_json
     started = report_jobs.start_report(
         runtime(),
         workspace_id=session.workspace_id,
@@ -81,22 +79,16 @@ def download_job(job_id: str) -> ResponseReturnValue:
 @bp.post("/invoices")
 def issue() -> ResponseReturnValue:
     """Issue one draft of a finished invoice job: it gets the next number, once."""
-    session, body = current_session(), json_object(request)
+    session = current_session()
+    wanted = read_request(json_object(request), IssueRequest)
     defaults = current_defaults()[0]
-    job_id, key = body.get("job"), body.get("invoice")
-    mark = body.get("mark_invoiced", defaults.mark_invoiced)
-    if not isinstance(job_id, str):
-        raise InvalidInput("job", "job must be the id of a finished invoice report.")
-    if not isinstance(key, str):
-        raise InvalidInput("invoice", "invoice must be the key of one of its drafts.")
-    if not isinstance(mark, bool):
-        raise InvalidInput("mark_invoiced", "mark_invoiced must be true or false.")
+    mark = wanted.mark_invoiced
     issued = invoices.issue_from_job(
         runtime(),
         session.workspace_id,
-        job_id=job_id,
-        key=key,
-        mark_invoiced=mark,
+        job_id=wanted.job,
+        key=wanted.invoice,
+        mark_invoiced=mark if isinstance(mark, bool) else defaults.mark_invoiced,
         defaults=defaults,
     )
     return issued, 201, {"Location": f"/api/invoices/{issued['number']}"}
@@ -105,13 +97,8 @@ def issue() -> ResponseReturnValue:
 @bp.post("/schedules/<int:schedule_id>/test")
 def test_email(schedule_id: int) -> ResponseReturnValue:
     """Send the schedule's email for its latest period now, to `to` (default: its recipients)."""
-    session, body = current_session(), json_object(request)
-    unknown = sorted(set(body) - {"to"})
-    if unknown:
-        raise InvalidInput(unknown[0][:60], f"Unknown field {unknown[0][:60]!r}.")
-    to = body.get("to")
-    if to is not None and not (isinstance(to, list) and to and all(isinstance(a, str) for a in to)):
-        raise InvalidInput("to", "to must be a list of at least one email address.")
+    session = current_session()
+    to = read_request(json_object(request), TestEmailRequest).to
     started = report_jobs.start_test_email(
         runtime(),
         workspace_id=session.workspace_id,

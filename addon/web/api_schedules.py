@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from addon.errors import BadRequest
 from addon.services import schedules
-from addon.services.schedule_spec import InvalidSchedule, ScheduleSpec
+from addon.services.schedule_spec import ScheduleSpec
 from addon.web import runtime
 from addon.web.requests import json_object
 from addon.web.session import current_session, guard_api
@@ -28,47 +28,12 @@ guard_api(bp)
 
 MAX_NEXT: Final = 50
 MAX_LOG: Final = 200
-INPUT_FIELDS: Final = frozenset(
-    {
-        "name",
-        "kind",
-        "filters",
-        "groups",
-        "formats",
-        "locale",
-        "durations",
-        "frequency",
-        "weekday",
-        "day_of_month",
-        "hour",
-        "minute",
-        "zone",
-        "coverage",
-        "week_start",
-        "recipients",
-        "subject_template",
-        "body_template",
-        "skip_when_empty",
-    }
-)
-READ_ONLY_FIELDS: Final = frozenset({"id", "paused", "created_at", "updated_at", "next_send"})
-_CADENCE_NAMES: Final = {"month_day": "day_of_month"}
 
 
 def spec_from_body(body: dict[str, Any]) -> ScheduleSpec:
-    unknown = sorted(set(body) - INPUT_FIELDS - READ_ONLY_FIELDS)
-    if unknown:
-        name = unknown[0][:60]
-        raise InvalidSchedule(name, f"Unknown field {name!r}.")
-    if body.get("filters") is not None and not isinstance(body["filters"], dict):
-        raise InvalidSchedule("filters", "filters must be an object.")
-    try:
-        return ScheduleSpec.from_json(body)
-    except InvalidSchedule as exc:
-        if exc.field in _CADENCE_NAMES:  # the core's names for the input, not the API's
-            name = _CADENCE_NAMES[exc.field]
-            raise InvalidSchedule(name, str(exc).replace(exc.field, name)) from None
-        raise
+    """The spec a request body defines; unknown fields, read-only fields and the JSON's field
+    names are `ScheduleSpec.from_json`'s (through `addon.services.bodies.ScheduleInput`)."""
+    return ScheduleSpec.from_json(body)
 
 
 def _int_arg(name: str, default: int, high: int) -> int:

@@ -1,8 +1,11 @@
-"""`GET /api/openapi.json`: a hand-written OpenAPI 3.1 description of the sidebar's JSON API.
+"""`GET /api/openapi.json`: the OpenAPI 3.1 description of the sidebar's JSON API.
 
-Hand-written rather than generated so that it states the contract we mean (the tests validate
-real responses against its schemas with `jsonschema`, which catches drift either way). It is
-public: it describes the API, and every described operation still needs a session.
+Request bodies are generated from the Structs that validate them (`addon.web.openapi_bodies`),
+so they cannot drift. Responses are hand-written, so that they state the contract we mean (the
+tests validate real responses against them with `jsonschema`, which catches drift either way),
+and refer to the generated components for shared pieces (a schedule's fields, filters, enums).
+The document is public: it describes the API, and every described operation still needs a
+session.
 """
 
 from __future__ import annotations
@@ -13,34 +16,21 @@ from typing import Any, Final
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from addon.clockify.queries import Invoicing
-from addon.render.files import ATTACHMENT_FORMATS
-from addon.render.i18n import DurationStyle
-from addon.reports.model import GroupBy, NonWorkTime
-from addon.reports.periods import Weekday
-from addon.schedules import Coverage, Frequency
-from addon.services.schedule_spec import MAX_IDS, ReportKind
-from addon.store.models import DeliveryState
+from addon.services.schedules import DeliveryState
+from addon.web.openapi_bodies import REF, body_components, request_body
 from addon.web.openapi_reports import REPORT_SCHEMAS, report_paths
 
 __all__ = ["bp", "document"]
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
-_REF = "#/components/schemas/"
-
 
 def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _REF + name}
+    return {"$ref": REF + name}
 
 
 def _enum(values: Any) -> dict[str, Any]:
     return {"type": "string", "enum": [v.value for v in values]}
-
-
-def _ids() -> dict[str, Any]:
-    item = {"type": "string", "minLength": 1, "maxLength": 64}
-    return {"type": "array", "items": item, "maxItems": MAX_IDS}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -62,109 +52,6 @@ _ID_PARAM: Final = {
     "schema": {"type": "integer", "minimum": 1},
 }
 
-_FILTERS: Final = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "clients": _ids(),
-        "projects": _ids(),
-        "users": _ids(),
-        "tags": _ids(),
-        "billable": {"type": ["boolean", "null"]},
-        "invoicing": _enum(Invoicing),
-        "non_work_time": {
-            **_enum(NonWorkTime),
-            "description": "Breaks, holidays, time off: apart, counted or left out",
-        },
-    },
-}
-_ADDRESSES: Final = {"type": "array", "items": {"type": "string"}}
-_READ_ONLY: Final = {
-    "id": {"type": "integer", "readOnly": True},
-    "paused": {"type": "boolean", "readOnly": True},
-    "created_at": {"type": "string", "format": "date-time", "readOnly": True},
-    "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
-    "next_send": {
-        "type": ["string", "null"],
-        "format": "date-time",
-        "readOnly": True,
-        "description": "In the schedule's zone; null while paused",
-    },
-}
-
-
-def _only_for(field: str, frequency: Frequency) -> list[dict[str, Any]]:
-    """`field` is required (not null) for `frequency` and null for the other frequencies.
-
-    Two implications rather than if/else, so an unknown frequency fails only its enum.
-    """
-    others = [f.value for f in Frequency if f is not frequency]
-    return [
-        {
-            "if": {"properties": {"frequency": {"const": frequency.value}}},
-            "then": {"required": [field], "properties": {field: {"not": {"type": "null"}}}},
-        },
-        {
-            "if": {"properties": {"frequency": {"enum": others}}},
-            "then": {"properties": {field: {"type": "null"}}},
-        },
-    ]
-
-
-_CADENCE_RULES: Final = [
-    *_only_for("weekday", Frequency.WEEKLY),
-    *_only_for("day_of_month", Frequency.MONTHLY),
-]
-_SCHEDULE_INPUT: Final = {
-    "type": "object",
-    "description": (
-        "An unknown field answers 422; a Schedule's read-only fields are accepted and "
-        "ignored, so a schedule that was read can be sent back"
-    ),
-    "required": ["name", "frequency", "hour", "zone", "recipients"],
-    "additionalProperties": False,
-    "allOf": _CADENCE_RULES,
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "kind": _enum(ReportKind),
-        "filters": _ref("Filters"),
-        "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3, "uniqueItems": True},
-        "formats": {"type": "array", "items": _enum(ATTACHMENT_FORMATS), "uniqueItems": True},
-        "locale": {"type": "string"},
-        "durations": _enum(DurationStyle),
-        "frequency": _enum(Frequency),
-        "weekday": {"type": ["string", "null"], "enum": [*(d.value for d in Weekday), None]},
-        "day_of_month": {
-            "description": "1-31, or 0 for the last day of the month (input also takes LAST)",
-            "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": 31},
-                {"const": "LAST"},
-                {"type": "null"},
-            ],
-        },
-        "hour": {"type": "integer", "minimum": 0, "maximum": 23},
-        "minute": {"type": "integer", "minimum": 0, "maximum": 59},
-        "zone": {"type": "string", "description": "IANA time zone, e.g. Europe/Berlin"},
-        "coverage": _enum(Coverage),
-        "week_start": _enum(Weekday),
-        "recipients": {
-            "type": "object",
-            "required": ["to"],
-            "properties": {
-                "to": {**_ADDRESSES, "minItems": 1},
-                "cc": _ADDRESSES,
-                "bcc": _ADDRESSES,
-            },
-        },
-        "subject_template": {"type": "string", "minLength": 1, "maxLength": 500},
-        "body_template": {"type": "string", "maxLength": 10000},
-        "skip_when_empty": {"type": "boolean"},
-        **_READ_ONLY,
-    },
-}
-_SCHEDULE: Final = {
-    "allOf": [_ref("ScheduleInput"), {"type": "object", "required": list(_READ_ONLY)}]
-}
 _DELIVERY: Final = {
     "type": "object",
     "required": ["id", "schedule_id", "due", "period_start", "period_end", "state", "attempts"],
@@ -193,11 +80,6 @@ _SCHEMAS: Final = {
             "field": {"type": "string"},
         },
     },
-    "SessionRequest": {
-        "type": "object",
-        "required": ["auth_token"],
-        "properties": {"auth_token": {"type": "string", "description": "Clockify user token"}},
-    },
     "Session": {
         "type": "object",
         "required": ["session", "expires_at"],
@@ -207,9 +89,6 @@ _SCHEMAS: Final = {
             "expires_at": {"type": "integer", "description": "Unix seconds"},
         },
     },
-    "Filters": _FILTERS,
-    "ScheduleInput": _SCHEDULE_INPUT,
-    "Schedule": _SCHEDULE,
     "ScheduleList": {
         "type": "object",
         "required": ["schedules"],
@@ -248,8 +127,20 @@ def _op(summary: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"summary": summary, "responses": {**ok, **_ERRORS}, **extra}
 
 
-def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+def _schemas() -> dict[str, Any]:
+    """Hand-written response schemas and generated body schemas; a name is never both.
+
+    A Schedule is a `ScheduleInput` whose read-only fields are all present.
+    """
+    generated = body_components()
+    written = {**_SCHEMAS, **REPORT_SCHEMAS}
+    clash = sorted(set(generated) & set(written))
+    if clash:
+        raise RuntimeError(f"OpenAPI components defined twice: {', '.join(clash)}")
+    fields = generated["ScheduleInput"]["properties"]
+    read_only = [name for name, field in fields.items() if field.get("readOnly")]
+    schedule = {"allOf": [_ref("ScheduleInput"), {"type": "object", "required": read_only}]}
+    return {**copy.deepcopy(written), "Schedule": schedule, **generated}
 
 
 def document() -> dict[str, Any]:
@@ -261,7 +152,7 @@ def document() -> dict[str, Any]:
                 "Exchange a Clockify user token for a session",
                 {"200": _json(_ref("Session"), "A new session")},
                 security=[],
-                requestBody=_body("SessionRequest"),
+                requestBody=request_body("POST /api/session"),
             )
         },
         "/api/schedules": {
@@ -269,7 +160,7 @@ def document() -> dict[str, Any]:
             "post": _op(
                 "Create a schedule",
                 {"201": _json(_ref("Schedule"), "Created"), **_INVALID},
-                requestBody=_body("ScheduleInput"),
+                requestBody=request_body("POST /api/schedules"),
             ),
         },
         "/api/schedules/{id}": {
@@ -278,7 +169,7 @@ def document() -> dict[str, Any]:
             "put": _op(
                 "Replace a schedule's definition",
                 {"200": one, **_INVALID},
-                requestBody=_body("ScheduleInput"),
+                requestBody=request_body("PUT /api/schedules/{id}"),
             ),
             "delete": _op("Delete a schedule and its runs", {"204": {"description": "Deleted"}}),
         },
@@ -320,7 +211,7 @@ def document() -> dict[str, Any]:
                     ),
                     **_INVALID,
                 },
-                requestBody=_body("ScheduleInput"),
+                requestBody=request_body("POST /api/schedules/next"),
             )
         },
         "/api/deliveries": {
@@ -369,7 +260,7 @@ def document() -> dict[str, Any]:
                     "description": "The sidebar session (15 minutes), never a Clockify token",
                 }
             },
-            "schemas": copy.deepcopy({**_SCHEMAS, **REPORT_SCHEMAS}),
+            "schemas": _schemas(),
         },
     }
 

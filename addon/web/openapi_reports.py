@@ -1,29 +1,24 @@
 """The OpenAPI description of the report APIs (`api_workspace`, `api_reports`, `api_invoices`).
 
 Kept beside `addon.web.openapi` (which merges it into the served document) so each API module's
-contract sits in one place. The tests validate real responses against these schemas.
+contract sits in one place. The tests validate real responses against these schemas. Request
+bodies (`ReportRequest`, `IssueRequest`, `TestEmailRequest`) are generated from their Structs by
+`addon.web.openapi_bodies`; responses refer to the enums generated with them.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from addon.clockify.queries import Invoicing
 from addon.render.files import FileFormat
-from addon.render.i18n import DurationStyle
-from addon.reports.model import GroupBy, NonWorkTime
-from addon.reports.periods import Weekday
-from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
-from addon.services.schedule_spec import ReportKind
-from addon.store.models import MarkingState
+from addon.services.marking import MarkingState
+from addon.web.openapi_bodies import REF, request_body
 
 __all__ = ["REPORT_SCHEMAS", "report_paths"]
 
-_REF = "#/components/schemas/"
-
 
 def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _REF + name}
+    return {"$ref": REF + name}
 
 
 def _enum(values: Any) -> dict[str, Any]:
@@ -71,12 +66,6 @@ _MONEY: Final = {
         "minor": {"type": "integer", "description": "Integer minor units (cents)"},
     },
 }
-_PERCENT: Final = {
-    "type": ["string", "number", "null"],
-    "description": "Percent, 0 to 100, at most 4 decimals; null or omitted: the workspace's",
-}
-_IDS: Final = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 64}}
-
 _INVOICE_FIELDS: Final = {
     "number": _STRING,
     "client": {
@@ -113,15 +102,15 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
                 "properties": {
                     "zone": {"type": ["string", "null"]},
                     "locale": _STRING,
-                    "week_start": _enum(Weekday),
-                    "durations": _enum(DurationStyle),
+                    "week_start": _ref("Weekday"),
+                    "durations": _ref("DurationStyle"),
                 },
             },
             "invoice_defaults": {
                 "type": "object",
                 "required": ["grouping", "due_days", "tax_percent", "second_tax_percent"],
                 "properties": {
-                    "grouping": _enum(LineGrouping),
+                    "grouping": _ref("LineGrouping"),
                     "due_days": {"type": "integer"},
                     "tax_percent": _STRING,
                     "second_tax_percent": _STRING,
@@ -146,50 +135,6 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
                     },
                 },
             },
-        },
-    },
-    "ReportRequest": {
-        "type": "object",
-        "required": ["start", "end"],
-        "additionalProperties": False,
-        "properties": {
-            "kind": _enum(ReportKind),
-            "start": _DATE,
-            "end": {**_DATE, "description": "Inclusive; at most 1830 days after start"},
-            "zone": {"type": "string", "description": "IANA time zone; default UTC"},
-            "filters": {
-                "type": ["object", "null"],
-                "additionalProperties": False,
-                "properties": {
-                    "clients": _IDS,
-                    "projects": _IDS,
-                    "users": _IDS,
-                    "tags": _IDS,
-                    "billable": {"type": ["boolean", "null"]},
-                    "invoicing": _enum(Invoicing),
-                    "non_work_time": {
-                        **_enum(NonWorkTime),
-                        "description": "Breaks, holidays, time off: apart, counted or left out",
-                    },
-                },
-            },
-            "groups": {"type": "array", "items": _enum(GroupBy), "maxItems": 3},
-            "locale": {"type": "string", "description": "e.g. en_US, de_DE, fr_FR"},
-            "durations": _enum(DurationStyle),
-            "week_start": _enum(Weekday),
-            "invoice": {
-                "type": ["object", "null"],
-                "additionalProperties": False,
-                "properties": {
-                    "grouping": _enum(LineGrouping),
-                    "due_days": {"type": "integer", "minimum": 0, "maximum": MAX_DUE_DAYS},
-                    "tax_percent": _PERCENT,
-                    "second_tax_percent": _PERCENT,
-                    "discount_percent": _PERCENT,
-                    "notes": {"type": "string", "maxLength": 2000},
-                },
-            },
-            "refresh": {"type": "boolean", "description": "Build anew even if cached"},
         },
     },
     "Totals": {
@@ -275,18 +220,6 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
             },
         },
     },
-    "IssueRequest": {
-        "type": "object",
-        "required": ["job", "invoice"],
-        "properties": {
-            "job": {"type": "string", "description": "A finished invoice job"},
-            "invoice": {"type": "string", "description": "The draft's key"},
-            "mark_invoiced": {
-                "type": "boolean",
-                "description": "Mark its time entries invoiced in Clockify (default: setting)",
-            },
-        },
-    },
     "Marking": {
         "type": "object",
         "required": ["state", "error", "marked_at", "entries", "expenses"],
@@ -323,20 +256,11 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
         "required": ["invoices"],
         "properties": {"invoices": {"type": "array", "items": _ref("Invoice")}},
     },
-    "TestEmailRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"to": {"type": "array", "items": _STRING, "minItems": 1}},
-    },
 }
 
 
 def _op(summary: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"summary": summary, "responses": {**ok, **_ERRORS}, **extra}
-
-
-def _body(name: str) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
 
 
 def _files(description: str) -> dict[str, Any]:
@@ -385,7 +309,7 @@ def report_paths() -> dict[str, Any]:
                     "422": _error("Invalid request; `field` names the input"),
                     "429": _error("Too many reports in progress for this workspace"),
                 },
-                requestBody=_body("ReportRequest"),
+                requestBody=request_body("POST /api/reports"),
             )
         },
         "/api/jobs/{id}": {
@@ -416,7 +340,7 @@ def report_paths() -> dict[str, Any]:
                     "422": _error("Not an invoice job, no such draft, or a bad number pattern"),
                     **conflict,
                 },
-                requestBody=_body("IssueRequest"),
+                requestBody=request_body("POST /api/invoices"),
             ),
         },
         "/api/invoices/{number}/download": {
@@ -449,10 +373,7 @@ def report_paths() -> dict[str, Any]:
                     "422": _error("Invalid recipients"),
                     "429": _error("Too many jobs in progress"),
                 },
-                requestBody={
-                    "required": False,
-                    "content": {"application/json": {"schema": _ref("TestEmailRequest")}},
-                },
+                requestBody=request_body("POST /api/schedules/{id}/test", required=False),
             ),
         },
     }

@@ -43,8 +43,17 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from addon.errors import AddonError, Forbidden, InvalidToken, NotInstalled, UnsupportedMediaType
+from addon.errors import (
+    AddonError,
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NotInstalled,
+    UnsupportedMediaType,
+)
 from addon.runtime import Runtime
+from addon.services.bodies import SessionRequest
+from addon.services.body_errors import InvalidBody, read_body
 from addon.services.installations import InstallationView, installation_view
 from addon.settings import Settings
 from addon.verify.tokens import ClockifyClaims, TokenKind
@@ -297,13 +306,21 @@ def guard_api(blueprint: Blueprint, *, authenticated: bool = True) -> None:
 guard_api(bp, authenticated=False)
 
 
+def _token_of(body: dict[str, Any]) -> str:
+    """The body's `auth_token` (`SessionRequest`): 401 when it is missing or not text, without
+    echoing what was sent in its place (it may hold a token), 400 for an unknown field."""
+    try:
+        return read_body(body, SessionRequest).auth_token
+    except InvalidBody as exc:
+        if exc.field == "auth_token":
+            raise InvalidToken("auth_token is missing from the body") from None
+        raise BadRequest(str(exc)) from None
+
+
 @bp.post("/session")
 def exchange() -> ResponseReturnValue:
     """Exchange a fresh Clockify user token (JSON body `auth_token`) for a new session."""
-    body = json_object(request)
-    raw = body.get("auth_token")
-    if not isinstance(raw, str):
-        raise InvalidToken("auth_token is missing from the body")
+    raw = _token_of(json_object(request))
     claims, active = verify_user(raw)
     if not active:
         raise InvalidSession("the add-on is inactive on this workspace")

@@ -237,7 +237,7 @@ def test_state_changes_need_a_json_content_type(api: Api) -> None:
         ({"frequency": "HOURLY"}, 422, "frequency"),
         ({"frequency": None}, 422, "frequency"),
         ({"formats": ["docx"]}, 422, "formats"),
-        ({"formats": "csv"}, 422, "groups"),
+        ({"formats": "csv"}, 422, "formats"),  # named "groups" before the Struct read it
         ({"groups": ["PLANET"]}, 422, "groups"),
         ({"subject_template": "two\nlines"}, 422, "subject_template"),
         ({"subject_template": "{secret}"}, 422, "subject_template"),

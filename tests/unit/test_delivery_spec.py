@@ -75,7 +75,7 @@ def test_a_boolean_day_of_month_is_refused_not_read_as_a_day(flag: bool) -> None
             _json(frequency="MONTHLY", weekday=None, day_of_month=flag, coverage="PREVIOUS_MONTH")
         )
 
-    assert caught.value.field == "month_day"  # the web API names it day_of_month
+    assert caught.value.field == "day_of_month"  # the JSON's name, for the CLI as for the API
 
 
 @pytest.mark.parametrize(
