@@ -52,7 +52,7 @@ from addon.reports.model import GroupBy
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage, next_occurrence
 from addon.services import schedules
-from addon.services.schedule_spec import ScheduleSpec
+from addon.services.schedule_spec import ReportSpec, ScheduleSpec
 from addon.settings import LogFormat, Secret, Settings
 from addon.store.crypto import TokenCipher
 from addon.store.migrate import upgrade
@@ -180,9 +180,9 @@ def _save_sample_schedule(runtime: Runtime) -> datetime:
     local = now.astimezone(ZoneInfo("Europe/Berlin")) + timedelta(minutes=1)
     spec = ScheduleSpec(
         name="Weekly summary",
+        report=ReportSpec(groups=(GroupBy.PROJECT, GroupBy.USER)),
         cadence=Cadence.daily(hour=local.hour, minute=local.minute, zone="Europe/Berlin"),
         coverage=Coverage.PREVIOUS_WEEK,
-        groups=(GroupBy.PROJECT, GroupBy.USER),
         formats=(FileFormat.CSV, FileFormat.XLSX, FileFormat.PDF),
         recipients=Recipients.parse(["owner@northwind.example"], bcc=["archive@example.com"]),
         subject_template="{name}: {period}",

@@ -1,4 +1,9 @@
-"""`ReportRequest`: what the sidebar asks to build, validated before a job is queued.
+"""`ReportSpec`, what a report shows, and `ReportRequest`, what the sidebar asks to build.
+
+`ReportSpec` (kind, filters, groups, locale, durations, week start) is the one value the
+sidebar's request and a schedule (`addon.services.schedule_spec.ScheduleSpec`) share: each adds
+only what is its own (a request: period, zone and invoice options; a schedule: cadence,
+coverage, recipients, formats and templates), so a rule about reports is written once.
 
 Validation has two steps. The body is read into `addon.services.bodies.ReportRequest`, the Struct
 the OpenAPI document is generated from (types, ranges, lengths, unknown fields); then
@@ -8,7 +13,7 @@ naming the field, so a queued job can only fail for reasons outside the request 
 unavailable, a revoked token). `to_json` is canonical (sorted ids, fixed key order), so its
 digest identifies identical requests for the result cache.
 
-`ReportKind` and `ReportFilters` are the report vocabulary the sidebar and schedules share.
+`ReportKind` and `ReportFilters` are the rest of the report vocabulary both share.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, Final, TypeVar
 
 import msgspec
@@ -40,6 +46,7 @@ __all__ = [
     "ReportFilters",
     "ReportKind",
     "ReportRequest",
+    "ReportSpec",
     "read_request",
 ]
 
@@ -48,6 +55,7 @@ MAX_DAYS: Final = 1830
 more likely a typo than a wish, and would hold a worker thread for a long time."""
 
 S = TypeVar("S", bound=msgspec.Struct)
+E = TypeVar("E", bound=StrEnum)
 
 
 class InvalidReportRequest(InvalidInput):
@@ -119,6 +127,65 @@ class ReportFilters:
         }
 
 
+def _enum(kind: type[E], name: str, value: object) -> E:
+    if isinstance(value, kind):
+        return value
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(kind)
+        raise InvalidInput(
+            name, f"{name} must be one of {allowed}, not {shorten(value)}."
+        ) from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSpec:
+    """What a report shows, whatever period it covers: kind, filters, groups, language.
+
+    Validated on construction, raising `InvalidInput` naming the field: a summary has 1 to 3
+    distinct groups, an invoice 0 to 3 (its lines' grouping); the locale must be one the
+    renderer speaks. Enum fields also accept their string values (stored JSON, the CLI).
+    """
+
+    kind: ReportKind = ReportKind.SUMMARY
+    filters: ReportFilters = field(default_factory=ReportFilters)
+    groups: tuple[GroupBy, ...] = (GroupBy.PROJECT,)
+    locale: str = "en"
+    durations: DurationStyle = DurationStyle.DECIMAL
+    week_start: Weekday = Weekday.MONDAY
+
+    def __post_init__(self) -> None:
+        kind = _enum(ReportKind, "kind", self.kind)
+        object.__setattr__(self, "kind", kind)
+        if not isinstance(self.filters, ReportFilters):
+            raise InvalidInput("filters", "filters must be an object of filters.")
+        try:
+            groups = tuple(GroupBy(g) for g in self.groups)
+        except (ValueError, TypeError):
+            names = ", ".join(GroupBy)
+            raise InvalidInput("groups", f"groups must be taken from {names}.") from None
+        low = 1 if kind is ReportKind.SUMMARY else 0
+        if not low <= len(groups) <= 3 or len(set(groups)) != len(groups):
+            raise InvalidInput("groups", f"A {kind} report has {low} to 3 distinct groups.")
+        object.__setattr__(self, "groups", groups)
+        durations = _enum(DurationStyle, "durations", self.durations)
+        object.__setattr__(self, "durations", durations)
+        object.__setattr__(self, "week_start", _enum(Weekday, "week_start", self.week_start))
+        if not isinstance(self.locale, str):
+            raise InvalidInput("locale", "locale must be a language code such as en or de_DE.")
+        try:
+            Formatter(self.locale, durations)
+        except UnknownLanguage as exc:
+            raise InvalidInput("locale", str(exc)) from None
+
+    def query(self, period: DateRange, zone: str) -> ReportFilter:
+        """The Clockify query for `period` in `zone`, with these filters."""
+        return self.filters.query(period, zone)
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceOptions:
     """Invoice terms chosen in the sidebar; `None` means "the workspace's setting"."""
@@ -146,15 +213,36 @@ class InvoiceOptions:
 
 @dataclass(frozen=True, slots=True)
 class ReportRequest:
-    kind: ReportKind
+    """A report the sidebar asked for: what it shows (`spec`), which days, in which zone."""
+
+    spec: ReportSpec
     period: DateRange
     zone: str
-    filters: ReportFilters
-    groups: tuple[GroupBy, ...]
-    locale: str
-    durations: DurationStyle
-    week_start: Weekday
     invoice: InvoiceOptions
+
+    @property
+    def kind(self) -> ReportKind:
+        return self.spec.kind
+
+    @property
+    def filters(self) -> ReportFilters:
+        return self.spec.filters
+
+    @property
+    def groups(self) -> tuple[GroupBy, ...]:
+        return self.spec.groups
+
+    @property
+    def locale(self) -> str:
+        return self.spec.locale
+
+    @property
+    def durations(self) -> DurationStyle:
+        return self.spec.durations
+
+    @property
+    def week_start(self) -> Weekday:
+        return self.spec.week_start
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any], *, default_locale: str = "en") -> ReportRequest:
@@ -168,24 +256,23 @@ class ReportRequest:
             load_zone(wire.zone)
         except ReportError:
             raise InvalidReportRequest("zone", f"Unknown time zone {shorten(wire.zone)}.") from None
-        low = 1 if wire.kind is ReportKind.SUMMARY else 0
-        if not low <= len(wire.groups) <= 3 or len(set(wire.groups)) != len(wire.groups):
-            raise InvalidReportRequest("groups", f"A {wire.kind} report has {low} to 3 groups.")
         options = _invoice(wire.invoice)  # checked for every kind: a bad field is a 422
         locale = default_locale if isinstance(wire.locale, msgspec.UnsetType) else wire.locale
         try:
-            Formatter(locale, wire.durations)
-        except UnknownLanguage as exc:
-            raise InvalidReportRequest("locale", str(exc)) from None
+            spec = ReportSpec(
+                kind=wire.kind,
+                filters=ReportFilters.of(wire.filters),
+                groups=wire.groups,
+                locale=locale,
+                durations=wire.durations,
+                week_start=wire.week_start,
+            )
+        except InvalidInput as exc:
+            raise InvalidReportRequest(exc.field, str(exc)) from None
         return cls(
-            kind=wire.kind,
+            spec=spec,
             period=DateRange(wire.start, wire.end),
             zone=wire.zone,
-            filters=ReportFilters.of(wire.filters),
-            groups=wire.groups,
-            locale=locale,
-            durations=wire.durations,
-            week_start=wire.week_start,
             invoice=options if wire.kind is ReportKind.INVOICE else InvoiceOptions(),
         )
 

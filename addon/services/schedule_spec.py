@@ -22,9 +22,10 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from addon.clockify.queries import Invoicing
+from addon.errors import InvalidInput
 from addon.mail.compose import InvalidRecipients, Recipients
 from addon.render.files import ATTACHMENT_FORMATS, FileFormat
-from addon.render.i18n import DurationStyle, Formatter, UnknownLanguage
+from addon.render.i18n import DurationStyle
 from addon.reports.errors import shorten
 from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import DateRange, Weekday
@@ -32,7 +33,7 @@ from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSched
 from addon.services import bodies
 from addon.services.bodies import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from addon.services.body_errors import InvalidBody, read_body
-from addon.services.report_spec import ReportFilters, ReportKind
+from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec
 from addon.store.models import Schedule
 from addon.store.schedules import ScheduleColumns
 
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidSchedule",
     "ReportFilters",
     "ReportKind",
+    "ReportSpec",
     "ScheduleSpec",
     "spec_of",
     "template_values",
@@ -88,18 +90,14 @@ def _text(name: str, value: object, low: int, high: int) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduleSpec:
-    """A validated schedule: which report, for whom, when, and what the email says."""
+    """A validated schedule: which report (`report`, the value the sidebar's requests use too),
+    for whom, when, and what the email says."""
 
     name: str
-    kind: ReportKind = ReportKind.SUMMARY
-    filters: ReportFilters = field(default_factory=ReportFilters)
-    groups: tuple[GroupBy, ...] = (GroupBy.PROJECT,)
+    report: ReportSpec = field(default_factory=ReportSpec)
     formats: tuple[FileFormat, ...] = ()
-    locale: str = "en"
-    durations: DurationStyle = DurationStyle.DECIMAL
     cadence: Cadence
     coverage: Coverage = Coverage.PREVIOUS_WEEK
-    week_start: Weekday = Weekday.MONDAY
     recipients: Recipients
     subject_template: str = "{name}: {period}"
     body_template: str = "{name} for {period} is attached."
@@ -107,39 +105,44 @@ class ScheduleSpec:
 
     def __post_init__(self) -> None:
         _text("name", self.name, 1, MAX_NAME)
-        object.__setattr__(self, "kind", _enum(ReportKind, "kind", self.kind))
-        if not isinstance(self.filters, ReportFilters):
-            raise _fail("filters", "filters must be an object of filters.")
-        self._check_groups()
+        if not isinstance(self.report, ReportSpec):
+            raise _fail("report", "report must be a ReportSpec.")
         formats = tuple(_attachment(f) for f in self.formats)
         if len(set(formats)) != len(formats):
             raise _fail("formats", "Each attachment format can be chosen once.")
         object.__setattr__(self, "formats", formats)
-        object.__setattr__(self, "durations", _enum(DurationStyle, "durations", self.durations))
-        try:
-            Formatter(self.locale, self.durations)
-        except UnknownLanguage as exc:
-            raise _fail("locale", str(exc)) from None
         if not isinstance(self.cadence, Cadence):
             raise _fail("cadence", "cadence must be a Cadence.")
         object.__setattr__(self, "coverage", _enum(Coverage, "coverage", self.coverage))
-        object.__setattr__(self, "week_start", _enum(Weekday, "week_start", self.week_start))
         if not isinstance(self.recipients, Recipients):
             raise _fail("recipients", "recipients must be parsed with Recipients.parse.")
         if not isinstance(self.skip_when_empty, bool):
             raise _fail("skip_when_empty", "skip_when_empty must be true or false.")
         self._check_templates()
 
-    def _check_groups(self) -> None:
-        try:
-            groups = tuple(GroupBy(g) for g in self.groups)
-        except (ValueError, TypeError):
-            names = ", ".join(GroupBy)
-            raise _fail("groups", f"groups must be taken from {names}.") from None
-        low = 1 if self.kind is ReportKind.SUMMARY else 0
-        if not low <= len(groups) <= 3 or len(set(groups)) != len(groups):
-            raise _fail("groups", f"A {self.kind} report has {low} to 3 distinct groups.")
-        object.__setattr__(self, "groups", groups)
+    @property
+    def kind(self) -> ReportKind:
+        return self.report.kind
+
+    @property
+    def filters(self) -> ReportFilters:
+        return self.report.filters
+
+    @property
+    def groups(self) -> tuple[GroupBy, ...]:
+        return self.report.groups
+
+    @property
+    def locale(self) -> str:
+        return self.report.locale
+
+    @property
+    def durations(self) -> DurationStyle:
+        return self.report.durations
+
+    @property
+    def week_start(self) -> Weekday:
+        return self.report.week_start
 
     def _check_templates(self) -> None:
         _text("subject_template", self.subject_template, 1, MAX_SUBJECT)
@@ -159,17 +162,23 @@ class ScheduleSpec:
             raise _fail("schedule", "A schedule is a JSON object.")
         wire = _read(data)
         recipients = wire.recipients
+        try:
+            report = ReportSpec(
+                kind=wire.kind,
+                filters=ReportFilters.of(wire.filters),
+                groups=wire.groups,
+                locale=wire.locale,
+                durations=wire.durations,
+                week_start=wire.week_start,
+            )
+        except InvalidInput as exc:  # a schedule's input: its errors are the schedule's
+            raise _fail(exc.field, str(exc)) from None
         return cls(
             name=wire.name,
-            kind=wire.kind,
-            filters=ReportFilters.of(wire.filters),
-            groups=wire.groups,
+            report=report,
             formats=tuple(FileFormat(f) for f in wire.formats),
-            locale=wire.locale,
-            durations=wire.durations,
             cadence=_cadence(wire),
             coverage=wire.coverage,
-            week_start=wire.week_start,
             recipients=Recipients.parse(recipients.to, recipients.cc, recipients.bcc),
             subject_template=wire.subject_template,
             body_template=wire.body_template,
@@ -281,17 +290,20 @@ def spec_of(row: Schedule) -> ScheduleSpec:
         weekday=Weekday(row.weekday) if row.weekday else None,
         month_day=_month_day(row.day_of_month),
     )
-    return ScheduleSpec(
-        name=row.name,
+    spec = ReportSpec(
         kind=ReportKind(report.get("kind", ReportKind.SUMMARY.value)),
         filters=filters,
         groups=tuple(GroupBy(g) for g in report.get("groups", ())),
-        formats=tuple(FileFormat(f) for f in report.get("formats", ())),
         locale=str(report.get("locale", "en")),
         durations=DurationStyle(report.get("durations", DurationStyle.DECIMAL.value)),
+        week_start=Weekday(row.week_start),
+    )
+    return ScheduleSpec(
+        name=row.name,
+        report=spec,
+        formats=tuple(FileFormat(f) for f in report.get("formats", ())),
         cadence=cadence,
         coverage=Coverage(row.coverage),
-        week_start=Weekday(row.week_start),
         recipients=Recipients.parse(
             row.recipients.get("to", ()),
             row.recipients.get("cc", ()),

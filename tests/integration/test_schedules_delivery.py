@@ -28,7 +28,7 @@ from addon.render.files import FileFormat
 from addon.reports.periods import Weekday
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
-from addon.services.schedule_spec import ReportKind, ScheduleSpec
+from addon.services.schedule_spec import ReportKind, ReportSpec, ScheduleSpec
 from addon.services.schedules import save_schedule
 from addon.settings import MissedRuns, SmtpSecurity
 from addon.store import runs as run_store
@@ -44,6 +44,8 @@ from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
 from tests.clockify import ClockifyActions
 from tests.sandbox.conftest import ADDON_KEY, make_manifest
+
+REPORT_FIELDS = ("kind", "filters", "groups", "locale", "durations", "week_start")
 
 FAST = MailRetry(tries=4, base_seconds=0.01, cap_seconds=0.05)
 
@@ -147,7 +149,8 @@ def _monthly(**changes: Any) -> ScheduleSpec:
         "subject_template": "{name}: {period}",
     }
     values.update(changes)
-    return ScheduleSpec(**values)
+    report = {k: values.pop(k) for k in REPORT_FIELDS if k in values}
+    return ScheduleSpec(**values, report=ReportSpec(**report))
 
 
 def _run(runtime: Runtime, run_id: int) -> DeliveryRun:
@@ -282,9 +285,9 @@ def test_a_crashed_claim_is_taken_over_after_its_lease_with_the_same_message_id(
 def _daily() -> ScheduleSpec:
     return ScheduleSpec(
         name="Daily hours",
+        report=ReportSpec(week_start=Weekday.MONDAY),
         cadence=Cadence.daily(hour=8, zone="UTC"),
         coverage=Coverage.PREVIOUS_DAY,
-        week_start=Weekday.MONDAY,
         recipients=Recipients.parse(["boss@example.com"]),
     )
 

@@ -31,7 +31,7 @@ from addon.render.files import FileFormat
 from addon.reports.model import GroupBy
 from addon.runtime import Runtime
 from addon.schedules import Cadence, Coverage
-from addon.services.schedule_spec import ReportFilters, ReportKind, ScheduleSpec
+from addon.services.schedule_spec import ReportFilters, ReportKind, ReportSpec, ScheduleSpec
 from addon.services.schedules import save_schedule
 from addon.settings import SmtpSecurity
 from addon.store.models import DeliveryRun, Schedule
@@ -44,6 +44,8 @@ from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
 from tests.clockify import ClockifyActions
 from tests.sandbox.conftest import ADDON_KEY, make_manifest
+
+REPORT_FIELDS = ("kind", "filters", "groups", "locale", "durations", "week_start")
 
 FAST = MailRetry(tries=2, base_seconds=0.01, cap_seconds=0.02)
 CREATED = datetime(2025, 1, 15, tzinfo=UTC)
@@ -141,7 +143,8 @@ def _spec(**changes: Any) -> ScheduleSpec:
         "formats": (FileFormat.CSV,),
     }
     values.update(changes)
-    return ScheduleSpec(**values)
+    report = {k: values.pop(k) for k in REPORT_FIELDS if k in values}
+    return ScheduleSpec(**values, report=ReportSpec(**report))
 
 
 def _save(runtime: Runtime, workspace_id: str, *specs: ScheduleSpec) -> list[int]:

@@ -16,7 +16,7 @@ from addon.reports.model import ClockifyCheck
 from addon.reports.periods import DateRange
 from addon.schedules import Cadence
 from addon.services.emails import _invoice_content, _summary_content
-from addon.services.schedule_spec import ReportKind, ScheduleSpec
+from addon.services.schedule_spec import ReportKind, ReportSpec, ScheduleSpec
 from tests.render.samples import make_invoice, sample_summary
 
 CHECK = ClockifyCheck(entries=4, duration=17_110, billable_duration=16_210, expenses=1)
@@ -26,8 +26,7 @@ MAY = DateRange(date(2024, 5, 1), date(2024, 5, 31))
 def spec(kind: ReportKind = ReportKind.SUMMARY, locale: str = "de_DE") -> ScheduleSpec:
     return ScheduleSpec(
         name="Mai",
-        kind=kind,
-        locale=locale,
+        report=ReportSpec(kind=kind, locale=locale),
         cadence=Cadence.monthly(1, hour=8, zone="Europe/Berlin"),
         recipients=Recipients.parse(["boss@example.com"]),
     )
