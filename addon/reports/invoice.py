@@ -138,10 +138,14 @@ def plan_invoices(
     return InvoicePlan(tuple(batches), tuple(no_client_entries), tuple(no_client_expenses))
 
 
-def _check_currency(batch: InvoiceBatch, terms: InvoiceTerms) -> None:
-    found = {p.rate.currency for p in batch.entries if p.rate} | {
-        e.amount.currency for e in batch.expenses
-    }
+def _check_currency(batch: InvoiceBatch, lines: Sequence[LineItem], terms: InvoiceTerms) -> None:
+    """Refuse a batch with a rate or expense in another currency than the invoice's.
+
+    Reads the built lines' unit prices (the rate that priced the line, or the expense amount) so
+    it looks at a few thousand lines, not at every entry; an unpriced line costs the invoice's
+    own currency, as an unpriced entry did.
+    """
+    found = {line.unit_price.currency for line in lines}
     if isinstance(terms.discount, FixedDiscount):
         found.add(terms.discount.amount.currency)
     if found - {batch.currency}:
@@ -257,9 +261,9 @@ def build_invoice(
     """
     if not number.strip():
         raise InvalidTerms("An invoice needs a number.")
-    _check_currency(batch, terms)
     currency = batch.currency
     lines, exact = build_lines(batch.entries, batch.expenses, terms, currency)
+    _check_currency(batch, lines, terms)
     printed = sum(line.amount.minor for line in lines)
     if terms.rounding_rule is RoundingRule.PER_LINE:
         subtotal = printed

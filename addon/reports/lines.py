@@ -114,6 +114,7 @@ def _time_drafts(priced: Sequence[PricedEntry], terms: InvoiceTerms) -> list[_Dr
     per_entry = rounding is not None and rounding.scope is TimeRoundingScope.ENTRY
     round_billed = seconds_rounder(rounding if per_entry else None)
     drafts: dict[_LineKey, _Draft] = {}
+    get = drafts.get
     for item in priced:
         entry, rate = item.entry, item.rate
         # (minor, currency) groups exactly as the `Money` would, without running the
@@ -123,12 +124,13 @@ def _time_drafts(priced: Sequence[PricedEntry], terms: InvoiceTerms) -> list[_Dr
             full_key = (key_of(entry), None, None, item.source)
         else:
             full_key = (key_of(entry), rate.minor, rate.currency, item.source)
-        draft = drafts.get(full_key)
+        draft = get(full_key)
         if draft is None:
             draft = drafts[full_key] = _new_draft(item, terms, tz)
         draft.entry_ids.append(entry.id)
-        draft.actual += entry.duration
-        draft.billed += round_billed(entry.duration)
+        seconds = entry.duration
+        draft.actual += seconds
+        draft.billed += round_billed(seconds)
     ordered = sorted(
         drafts.values(),
         key=lambda d: (d.order, d.rate.minor if d.rate else -1, d.source),
