@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.reports.aggregate import WITHOUT, build_summary
+from addon.reports.aggregate import build_summary
 from addon.reports.model import (
     EntryType,
     GroupBy,
@@ -30,6 +30,7 @@ from addon.reports.model import (
 from addon.reports.money import Money
 from addon.reports.periods import Weekday
 from addon.reports.rates import RateBook
+from addon.reports.summary_rows import WITHOUT
 
 from .builders import ACME, ANN, APP, BOB, DESIGN, GLOBEX, REVIEW, URGENT, WEBSITE, make_entry
 
