@@ -74,28 +74,23 @@ class RateBook:
 
     def rate_at(self, level: RateSource, entry: TimeEntry) -> Money | None:
         """The rate `level` defines for `entry`, or `None` when that level sets none."""
-        project = entry.project.id if entry.project else None
-        if level is RateSource.PROJECT_MEMBER:
-            return self.project_members.get((project, entry.user.id)) if project else None
-        if level is RateSource.TASK:
-            return self.tasks.get(entry.task.id) if entry.task else None
-        if level is RateSource.MEMBER:
-            return self.members.get(entry.user.id)
-        if level is RateSource.PROJECT:
-            return self.projects.get(project) if project else None
-        return self.workspace
+        return _level_getter(self, level)(entry)
 
 
 NO_RATES: Final = RateBook()
 
 RateLookup = Callable[[TimeEntry], tuple[Money | None, RateSource]]
 
+# Module constants, because `RateSource.ENTRY` is a metaclass attribute lookup (~70 ns) per use.
 _ENTRY: Final = RateSource.ENTRY
 _NONE: Final = RateSource.NONE
 
 
 def _level_getter(book: RateBook, level: RateSource) -> Callable[[TimeEntry], Money | None]:
-    """`book.rate_at(level, entry)` with the level chosen once instead of per entry."""
+    """What `level` of `book` charges an entry, with the level chosen once, not per entry.
+
+    An entry whose project id is empty gets no project or project-member rate.
+    """
     if level is RateSource.PROJECT_MEMBER:
         pairs = book.project_members
         return lambda e: (
