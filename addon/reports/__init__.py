@@ -9,8 +9,9 @@ read `Summary` and `Invoice`. Modules, bottom up:
     periods    DateRange, utc_bounds, split_range, week/month keys in an IANA zone
     terms      InvoiceTerms and its parts: time rounding, grouping, discount, taxes
     model      TimeEntry, Expense, Summary, LineItem, Invoice ...
-    rates      RateBook, resolve_rate (Clockify's rate hierarchy)
-    rounding   round_seconds, allocate
+    rates      RateBook, resolve_rate, rate_lookup (Clockify's rate hierarchy)
+    rounding   round_seconds, seconds_rounder, allocate
+    summary_rows  sum_rows: a summary's rows and exact sums (the engine of build_summary)
     aggregate  EntryFilter, filter_entries, build_summary
     lines      PricedEntry, build_lines
     invoice    plan_invoices, build_invoice

@@ -23,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 
 from addon.reports.errors import CurrencyMismatch, InvalidTerms
 from addon.reports.lines import EXACT_SCALE, PricedEntry, build_lines
 from addon.reports.model import (
+    EntryType,
     Expense,
     Invoice,
     LineItem,
@@ -38,10 +40,13 @@ from addon.reports.model import (
 )
 from addon.reports.money import Money, RoundingRule, currency_exponent, round_ratio
 from addon.reports.periods import DateRange
-from addon.reports.rates import NO_RATES, RateBook, resolve_rate
+from addon.reports.rates import NO_RATES, RateBook, rate_lookup
 from addon.reports.terms import FixedDiscount, InvoiceTerms, TaxMode
 
 __all__ = ["InvoiceBatch", "InvoicePlan", "build_invoice", "plan_invoices"]
+
+_WORK: Final = frozenset(kind for kind in EntryType if kind.is_work)
+"""`entry.type in _WORK` is `entry.type.is_work` without a property call per entry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ def plan_invoices(
     say what it left out. A client with only non-work time gets no batch (nothing to bill).
     """
     currency_exponent(default_currency)
+    lookup = rate_lookup(rates)
     clients: dict[str, Ref] = {}
     groups: dict[tuple[str, str], tuple[list[PricedEntry], list[Expense]]] = {}
     left_out: dict[tuple[str, str], int] = {}
@@ -92,18 +98,21 @@ def plan_invoices(
     for entry in entries:
         if not entry.billable or entry.invoiced:
             continue
-        if entry.client is None:
-            if entry.type.is_work:
+        client = entry.client
+        if client is None:
+            if entry.type in _WORK:
                 no_client_entries.append(entry.id)
             continue
-        priced = resolve_rate(entry, rates)
-        key = (entry.client.id, priced.rate.currency if priced.rate else default_currency)
-        if not entry.type.is_work:
+        rate, source = lookup(entry)
+        key = (client.id, rate.currency if rate else default_currency)
+        if entry.type not in _WORK:
             left_out[key] = left_out.get(key, 0) + 1
             continue
-        clients.setdefault(entry.client.id, entry.client)
-        bucket = groups.setdefault(key, ([], []))
-        bucket[0].append(PricedEntry(entry, priced.rate, priced.source))
+        bucket = groups.get(key)
+        if bucket is None:
+            clients.setdefault(client.id, client)
+            bucket = groups[key] = ([], [])
+        bucket[0].append(PricedEntry(entry, rate, source))
     for expense in expenses:
         if not expense.billable or expense.invoiced:
             continue
@@ -129,10 +138,14 @@ def plan_invoices(
     return InvoicePlan(tuple(batches), tuple(no_client_entries), tuple(no_client_expenses))
 
 
-def _check_currency(batch: InvoiceBatch, terms: InvoiceTerms) -> None:
-    found = {p.rate.currency for p in batch.entries if p.rate} | {
-        e.amount.currency for e in batch.expenses
-    }
+def _check_currency(batch: InvoiceBatch, lines: Sequence[LineItem], terms: InvoiceTerms) -> None:
+    """Refuse a batch with a rate or expense in another currency than the invoice's.
+
+    Reads the built lines' unit prices (the rate that priced the line, or the expense amount) so
+    it looks at a few thousand lines, not at every entry; an unpriced line costs the invoice's
+    own currency, as an unpriced entry did.
+    """
+    found = {line.unit_price.currency for line in lines}
     if isinstance(terms.discount, FixedDiscount):
         found.add(terms.discount.amount.currency)
     if found - {batch.currency}:
@@ -248,9 +261,9 @@ def build_invoice(
     """
     if not number.strip():
         raise InvalidTerms("An invoice needs a number.")
-    _check_currency(batch, terms)
     currency = batch.currency
     lines, exact = build_lines(batch.entries, batch.expenses, terms, currency)
+    _check_currency(batch, lines, terms)
     printed = sum(line.amount.minor for line in lines)
     if terms.rounding_rule is RoundingRule.PER_LINE:
         subtotal = printed

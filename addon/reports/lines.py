@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from addon.reports.model import Expense, LineItem, LineKind, RateSource, Ref, TimeEntry
 from addon.reports.money import Money, round_ratio
 from addon.reports.periods import load_zone
-from addon.reports.rounding import allocate, billed_hundredths, round_seconds
+from addon.reports.rounding import allocate, billed_hundredths, round_seconds, seconds_rounder
 from addon.reports.terms import InvoiceTerms, LineGrouping, TimeRoundingScope
 
 __all__ = ["EXACT_SCALE", "PricedEntry", "build_lines"]
@@ -103,21 +103,34 @@ def _new_draft(item: PricedEntry, terms: InvoiceTerms, tz: ZoneInfo) -> _Draft:
     return _Draft(description, day, order, item.rate, item.source)
 
 
+_LineKey = tuple[Hashable, int | None, str | None, RateSource]
+"""Group key, rate minor units and currency (or None, None), rate source."""
+
+
 def _time_drafts(priced: Sequence[PricedEntry], terms: InvoiceTerms) -> list[_Draft]:
     tz = load_zone(terms.zone)
     key_of = _group_key(terms.grouping, tz)
     rounding = terms.time_rounding
     per_entry = rounding is not None and rounding.scope is TimeRoundingScope.ENTRY
-    drafts: dict[tuple[Hashable, Money | None, RateSource], _Draft] = {}
+    round_billed = seconds_rounder(rounding if per_entry else None)
+    drafts: dict[_LineKey, _Draft] = {}
+    get = drafts.get
     for item in priced:
-        entry = item.entry
-        full_key = (key_of(entry), item.rate, item.source)
-        draft = drafts.get(full_key)
+        entry, rate = item.entry, item.rate
+        # (minor, currency) groups exactly as the `Money` would, without running the
+        # dataclass's Python __hash__ and __eq__ for each entry.
+        full_key: _LineKey
+        if rate is None:
+            full_key = (key_of(entry), None, None, item.source)
+        else:
+            full_key = (key_of(entry), rate.minor, rate.currency, item.source)
+        draft = get(full_key)
         if draft is None:
             draft = drafts[full_key] = _new_draft(item, terms, tz)
         draft.entry_ids.append(entry.id)
-        draft.actual += entry.duration
-        draft.billed += round_seconds(entry.duration, rounding) if per_entry else entry.duration
+        seconds = entry.duration
+        draft.actual += seconds
+        draft.billed += round_billed(seconds)
     ordered = sorted(
         drafts.values(),
         key=lambda d: (d.order, d.rate.minor if d.rate else -1, d.source),
