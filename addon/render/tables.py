@@ -131,6 +131,16 @@ def _duration_cell(fmt: Formatter, seconds: int) -> Cell:
     return Cell(fmt.duration(seconds), seconds)
 
 
+def _optional_duration_cell(fmt: Formatter, seconds: int | None) -> Cell:
+    """Seconds, or an empty cell where the source gave none (a Clockify summary group's)."""
+    return EMPTY if seconds is None else _duration_cell(fmt, seconds)
+
+
+def _count_cell(fmt: Formatter, count: int | None) -> Cell:
+    """A whole number, or an empty cell where the source gave none."""
+    return EMPTY if count is None else Cell(fmt.number(count, places=0), Decimal(count))
+
+
 def _text(text: str) -> Cell:
     return Cell(text, text)
 
@@ -186,8 +196,8 @@ def _totals_cells(totals: Totals, currencies: tuple[str, ...], fmt: Formatter) -
     by_code = {amount.currency: amount for amount in totals.amounts}
     cells = [
         _duration_cell(fmt, totals.duration),
-        _duration_cell(fmt, totals.billable_duration),
-        Cell(fmt.number(totals.entries, places=0), Decimal(totals.entries)),
+        _optional_duration_cell(fmt, totals.billable_duration),
+        _count_cell(fmt, totals.entries),
     ]
     for code in currencies:
         amount = by_code.get(code)
@@ -237,7 +247,7 @@ def non_work_table(summary: Summary, fmt: Formatter) -> Table | None:
             (
                 _text(entry_type_label(kind, fmt)),
                 _duration_cell(fmt, totals.duration),
-                Cell(fmt.number(totals.entries, places=0), Decimal(totals.entries)),
+                _count_cell(fmt, totals.entries),
             )
         )
         for kind, totals in summary.non_work
