@@ -86,6 +86,7 @@ def fetch_summary(
     week_start: Weekday,
     non_work: NonWorkTime = NonWorkTime.SEPARATE,
     progress: Progress = _ignore,
+    source: SummarySource | None = None,
 ) -> Summary:
     """The period's summary: Clockify's own summary report where it can say it, else our engine.
 
@@ -94,9 +95,13 @@ def fetch_summary(
     totals check, and shows Clockify's figures; a window it cannot verify
     (`SummaryUnverifiable`: totals that do not match, groups that do not add up, amounts in no
     named currency) falls back to the engine path, logged, which checks every row and fails with
-    `ClockifyIncomplete` if they do not add up.
+    `ClockifyIncomplete` if they do not add up. `source` ENGINE forces the engine path (to
+    compare the two, as bench/fetch.py does); otherwise `summary_source` decides.
     """
-    if summary_source(groups, query, non_work) is SummarySource.CLOCKIFY:
+    if (
+        source is not SummarySource.ENGINE
+        and summary_source(groups, query, non_work) is SummarySource.CLOCKIFY
+    ):
         try:
             return _summary_from_report(client, query, groups, week_start, progress)
         except SummaryUnverifiable as exc:

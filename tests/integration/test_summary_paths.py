@@ -21,7 +21,6 @@ from addon.manifest import SCOPES
 from addon.reports.from_clockify import amount_bound
 from addon.reports.model import GroupBy, NonWorkTime, Summary, SummaryRow, SummarySource
 from addon.reports.periods import DateRange, Weekday
-from addon.services import reports
 from addon.services.reports import fetch_summary
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.behaviour import MATRIX
@@ -109,16 +108,16 @@ def test_summary_report_path_agrees_with_the_engine_across_presets(site: Site, p
 
 
 def _engine(site: Site, groups: tuple[GroupBy, ...]) -> Summary:
-    """The engine path for the same request (INCLUDE), by way of its own function."""
-
+    """The engine path for the same request (INCLUDE)."""
     with site.client() as client:
-        return reports._summary_from_entries(  # the other path, same request
-            client, ReportFilter(SPAN, ZONE), groups, Weekday.SUNDAY, NonWorkTime.INCLUDE, _quiet
+        return fetch_summary(
+            client,
+            ReportFilter(SPAN, ZONE),
+            groups,
+            week_start=Weekday.SUNDAY,
+            non_work=NonWorkTime.INCLUDE,
+            source=SummarySource.ENGINE,
         )
-
-
-def _quiet(stage: str, count: int) -> None:
-    """No progress sink."""
 
 
 def test_filters_reach_the_summary_report_and_fix_billable_time(site: Site) -> None:
