@@ -16,6 +16,9 @@ client and with an unreconciled walk (the client before reconciliation: no total
 first short page), printing requests and rows got against the rows Clockify holds. Target: at
 most one extra request per window where nothing is clamped; and no silently short report.
 
+A summary line compares the year's summary built from Clockify's summary report (one request per
+window, plus the workspace and a totals check) with the engine's (every detailed page), same run.
+
 A second table runs cheap requests (`GET workspace`) with 16 callers: it shows what the limiter
 sustains when the server is not the bottleneck, against the target of at least 90% of the budget.
 
@@ -46,8 +49,10 @@ from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.queries import ReportFilter
 from addon.clockify.transport import Transport
 from addon.manifest import build_manifest
-from addon.reports.periods import DateRange
+from addon.reports.model import GroupBy, NonWorkTime, SummarySource
+from addon.reports.periods import DateRange, Weekday
 from addon.secret import Secret
+from addon.services.reports import fetch_summary
 from addon.settings import Settings
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
@@ -114,6 +119,42 @@ def fetch_report(target: Target, limits: Limits) -> int:
         count = sum(1 for _ in client.detailed(ReportFilter(YEAR, ZONE)))
     engine.dispose()
     return count
+
+
+def summary_paths(target: Target, limits: Limits) -> None:
+    """The year's summary by Clockify's summary report and by our engine: requests, seconds.
+
+    The same request (PROJECT then USER, non-work time counted as work, which the summary
+    report path needs) on the same sandbox; the client reads the workspace, so its plan is
+    known (a paid plan's year is one window).
+    """
+    engine = create_db_engine(limits.database_url)
+    limiter = RateLimiter(engine, limits.rate, limits.burst)
+    endpoints = Endpoints(target.workspace_id, target.backend_url, target.reports_url)
+    figures = {}
+    for source in (SummarySource.CLOCKIFY, SummarySource.ENGINE):
+        reset_log(target)
+        transport = Transport(Secret(target.token), limiter.for_workspace(target.workspace_id))
+        started = time.perf_counter()
+        with ClockifyClient(endpoints, transport) as client:
+            summary = fetch_summary(
+                client,
+                ReportFilter(YEAR, ZONE),
+                (GroupBy.PROJECT, GroupBy.USER),
+                week_start=Weekday.MONDAY,
+                non_work=NonWorkTime.INCLUDE,
+                source=source,
+            )
+        wall = time.perf_counter() - started
+        count, _, _, _ = observed(target)
+        figures[source] = (count, wall, summary.source)
+    engine.dispose()
+    (ours, ours_s, got), (theirs, theirs_s, _) = figures.values()
+    print(
+        f"Summary of the year: summary report ({got.value}) {ours} requests, {ours_s:.2f} s; "
+        f"engine {theirs} requests, {theirs_s:.2f} s; {theirs / max(ours, 1):.0f}x fewer "
+        f"requests, {theirs_s / max(ours_s, 1e-9):.1f}x faster\n"
+    )
 
 
 def fetch_workspace(target: Target, limits: Limits, calls: int) -> int:
@@ -287,6 +328,7 @@ def main() -> int:
         print("warming the sandbox's report cache ...", flush=True)
         rows = fetch_report(target, limits)
         print(f"{rows:,} finished entries, {rows // 1000 + 1} pages of 1,000\n")
+        summary_paths(target, limits)
         reconciliation_table(target, limits, rows)
         if args.reconcile_only:
             parent.send("stop")

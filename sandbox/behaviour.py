@@ -25,6 +25,12 @@ row_refs          `flat`       `nested`: regular-API objects `project{id,name,cl
 hourly_quota      None         N: every API request of the workspace counts in a rolling hour;
                                the one over N gets 429 with `Retry-After` until the oldest
                                leaves the window (FREE plans' 30 an hour) (§2)
+group_amounts     `currency`   `mixed`: summary groups carry only `amount` (every currency
+                               added into one number), no `amounts[].amountByCurrency`
+                               (reports-api.md §4.2 lists it as optional on group rows)
+summary_types     `all`        `work`: the summary report leaves out BREAK, HOLIDAY and
+                               TIME_OFF entries while the detailed report counts them (§3; no
+                               source says which)
 ================  ===========  ===================================================================
 
 `PRESETS` names combinations (with the plan and `ShapeMode` they need); `MATRIX` lists the
@@ -54,6 +60,8 @@ class Behaviour:
     row_names: Literal["full", "ids_only"] = "full"
     row_refs: Literal["flat", "nested"] = "flat"
     hourly_quota: int | None = None
+    group_amounts: Literal["currency", "mixed"] = "currency"
+    summary_types: Literal["all", "work"] = "all"
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(Behaviour)

@@ -47,8 +47,15 @@ def detailed_body(
 
 
 def summary_body(
-    ws: Workspace, report: SummaryReport, query: SummaryQuery, shape: ShapeMode
+    ws: Workspace,
+    report: SummaryReport,
+    query: SummaryQuery,
+    shape: ShapeMode,
+    *,
+    by_currency: bool = True,
 ) -> Json:
+    """The summary; `by_currency` gives each group `amounts[{type, value, amountByCurrency}]`
+    beside its `amount` (which adds every currency into one number), as live rows do."""
     chart = [
         {
             "id": group.key,
@@ -62,7 +69,9 @@ def summary_body(
         for group in report.by_project
     ]
     return {
-        "groupOne": [_group_row(group, query.time, shape) for group in report.groups],
+        "groupOne": [
+            _group_row(group, query.time, shape, by_currency=by_currency) for group in report.groups
+        ],
         "totals": _totals(report.totals, query.time, shape),
         shape.chart_key: chart,
     }
@@ -258,7 +267,14 @@ def _by_currency(amounts: dict[str, Fraction], shape: ShapeMode, hidden: bool) -
     return [{"currency": c, "amount": format_money(v, shape)} for c, v in sorted(amounts.items())]
 
 
-def _group_row(group: Group, q: TimeQuery, shape: ShapeMode, dates: tuple[date, ...] = ()) -> Json:
+def _group_row(
+    group: Group,
+    q: TimeQuery,
+    shape: ShapeMode,
+    dates: tuple[date, ...] = (),
+    *,
+    by_currency: bool = False,
+) -> Json:
     key: Any = group.key
     if shape.composite_entry_ids and group.dimension == "TIMEENTRY":
         key = dict(group.path)  # e.g. {"DATE": "2024-05-01", "USER": "…", "TIMEENTRY": "…"}
@@ -269,6 +285,15 @@ def _group_row(group: Group, q: TimeQuery, shape: ShapeMode, dates: tuple[date, 
         "duration": format_duration(group.totals.seconds, shape),
         "amount": _shown(group.totals, q, shape),
     }
+    if by_currency and q.amount_shown != "HIDE_AMOUNT":
+        row["amounts"] = [
+            {
+                "type": t,
+                "value": format_money(group.totals.total(t), shape),
+                "amountByCurrency": _by_currency(group.totals.amount(t), shape, False),
+            }
+            for t in q.amount_types
+        ]
     if group.dimension == "PROJECT":
         row["clientName"] = group.client_name or ""
         row["color"] = group.color or ""
@@ -278,7 +303,9 @@ def _group_row(group: Group, q: TimeQuery, shape: ShapeMode, dates: tuple[date, 
             for day, totals in zip(dates, group.days, strict=True)
         ]
     if group.children:
-        row["children"] = [_group_row(child, q, shape, dates) for child in group.children]
+        row["children"] = [
+            _group_row(child, q, shape, dates, by_currency=by_currency) for child in group.children
+        ]
     return row
 
 

@@ -177,8 +177,13 @@ def _sorted_lines(workspace: Workspace, query: DetailedQuery, round_lines: bool)
     return lines
 
 
-def summary(workspace: Workspace, query: SummaryQuery, *, round_lines: bool) -> SummaryReport:
+def summary(
+    workspace: Workspace, query: SummaryQuery, *, round_lines: bool, work_only: bool = False
+) -> SummaryReport:
+    """Groups and totals; `work_only` leaves BREAK, HOLIDAY and TIME_OFF out (a behaviour)."""
     lines = select(workspace, query.time, round_lines=round_lines)
+    if work_only:
+        lines = [line for line in lines if line.entry.type == "REGULAR"]
     grouper = Grouper(workspace, query.time, query.sort_column)
     return SummaryReport(
         grouper.groups(lines, query.groups, ()),

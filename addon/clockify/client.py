@@ -19,7 +19,7 @@ A client is cheap: build one per job or request (see `addon.services.installatio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from addon.clockify.directory import (
@@ -54,11 +54,12 @@ from addon.clockify.summaries import (
     parse_summary_report,
     parse_weekly_report,
 )
+from addon.clockify.summary_walk import CheckedSummary, walk_summary
 from addon.clockify.transport import Reply, Transport
 from addon.clockify.walk import Fetch, Page, ReportWalker, RowKind
 from addon.reports.model import Expense, TimeEntry
 from addon.reports.periods import DateRange, load_zone
-from addon.reports.remote import ClockifySummary, ClockifyWeekly
+from addon.reports.remote import ClockifySummary, ClockifyWeekly, ReportTotals
 
 __all__ = ["ClockifyClient", "Endpoints", "MarkResult"]
 
@@ -259,8 +260,8 @@ class ClockifyClient:
     def summary(self, query: ReportFilter, groups: Sequence[str]) -> ClockifySummary:
         """Clockify's own summary (1 to 3 `groups`) of a period that fits one request's range.
 
-        Summaries are not split: their per-group amounts are rounded by Clockify and cannot be
-        re-added exactly. Long periods are summarised by our engine from the detailed report.
+        One request, unchecked; `summary_checked` walks a longer period window by window and
+        holds each window to Clockify's totals.
         """
         if query.period.days > self._max_span_days:
             raise ClockifyRejectedRequest(
@@ -273,6 +274,31 @@ class ClockifyClient:
         body = {**query.time_body(), "summaryFilter": {"groups": list(groups)}}
         reply = self._report("summary", body, "the summary report")
         return parse_summary_report(reply.body, groups=groups, currency_fallback=currency)
+
+    def summary_checked(
+        self,
+        query: ReportFilter,
+        groups: Sequence[str],
+        *,
+        on_window: Callable[[Expected], None] | None = None,
+    ) -> CheckedSummary:
+        """The period's summary, one request per range window plus one detailed totals page.
+
+        Each window is held to the detailed report's totals and its groups must add up
+        (`addon.clockify.summary_walk`); `SummaryUnverifiable` when one cannot be checked.
+        """
+        currency = self.currency()
+
+        def fetch(window: DateRange) -> tuple[ClockifySummary, ReportTotals | None]:
+            summary = self.summary(replace(query, period=window), groups)
+            body = {
+                **query.time_body(window),
+                "detailedFilter": {"page": 1, "pageSize": 1, "options": {"totals": "CALCULATE"}},
+            }
+            reply = self._report("detailed", body, "the detailed report's totals")
+            return summary, parse_detailed_totals(reply.body, currency_fallback=currency)
+
+        return walk_summary(query.period, fetch, self._walker, on_window=on_window)
 
     def currency(self) -> str:
         """The workspace's default currency (rows without their own currency use it)."""

@@ -165,6 +165,7 @@ def _group(
         if children is None
         else _groups(children, f"{path}.children", levels, here[: len(parent) + 1], fallback),
         days=() if row.get("days") is None else _days(row["days"], f"{path}.days", fallback),
+        amounts=_amounts(row.get("amounts"), f"{path}.amounts", fallback),
     )
 
 

@@ -73,6 +73,20 @@ class ReportWalker:
         walk = self._windows(period, kind)
         return Fetch[T](walk)
 
+    def unclamped_windows(self, period: DateRange) -> tuple[DateRange, ...]:
+        """Windows for a report without row dates, which could not reveal a silent clamp.
+
+        Months wherever a FREE plan might clamp a longer range (`_may_clamp`), else the learned
+        split (a paid plan's year is one window). Used by the summary report's walk.
+        """
+        if self._may_clamp():
+            return split_for_span(period, MONTH_SPAN_DAYS)
+        return self._windows_of(period)
+
+    def range_refused(self) -> None:
+        """A range longer than a month was refused (400): months from now on."""
+        self._learn(long_ranges=RangeService.MONTHS)
+
     def _learn(self, **changes: object) -> None:
         learned = replace(self.limits, **changes)  # type: ignore[arg-type]  # fields typed above
         if learned != self.limits:

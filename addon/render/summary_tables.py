@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 from addon.render.i18n import Formatter
 from addon.render.tables import (
@@ -21,7 +20,9 @@ from addon.render.tables import (
     Kind,
     Row,
     Table,
+    _count_cell,
     _duration_cell,
+    _optional_duration_cell,
     _text,
     money_cell,
 )
@@ -84,8 +85,8 @@ def _totals_cells(totals: Totals, currencies: tuple[str, ...], fmt: Formatter) -
     by_code = {amount.currency: amount for amount in totals.amounts}
     cells = [
         _duration_cell(fmt, totals.duration),
-        _duration_cell(fmt, totals.billable_duration),
-        Cell(fmt.number(totals.entries, places=0), Decimal(totals.entries)),
+        _optional_duration_cell(fmt, totals.billable_duration),
+        _count_cell(fmt, totals.entries),
     ]
     for code in currencies:
         amount = by_code.get(code)
@@ -135,7 +136,7 @@ def non_work_table(summary: Summary, fmt: Formatter) -> Table | None:
             (
                 _text(entry_type_label(kind, fmt)),
                 _duration_cell(fmt, totals.duration),
-                Cell(fmt.number(totals.entries, places=0), Decimal(totals.entries)),
+                _count_cell(fmt, totals.entries),
             )
         )
         for kind, totals in summary.non_work

@@ -109,6 +109,16 @@ def _duration_cell(fmt: Formatter, seconds: int) -> Cell:
     return Cell(fmt.duration(seconds), seconds)
 
 
+def _optional_duration_cell(fmt: Formatter, seconds: int | None) -> Cell:
+    """Seconds, or an empty cell where the source gave none (a Clockify summary group's)."""
+    return EMPTY if seconds is None else _duration_cell(fmt, seconds)
+
+
+def _count_cell(fmt: Formatter, count: int | None) -> Cell:
+    """A whole number, or an empty cell where the source gave none."""
+    return EMPTY if count is None else Cell(fmt.number(count, places=0), Decimal(count))
+
+
 def _text(text: str) -> Cell:
     return Cell(text, text)
 

@@ -32,6 +32,7 @@ __all__ = [
     "Ref",
     "Summary",
     "SummaryRow",
+    "SummarySource",
     "TaxAmount",
     "TimeEntry",
     "Totals",
@@ -167,12 +168,28 @@ class Totals:
     `duration` and `billable_duration` are seconds, `entries` a count. `amounts` holds one
     billable (earned) amount per currency, sorted by code; non-billable time earns nothing, as in
     Clockify. Each amount is rounded once from the exact sum of its entries, like Clockify's.
+
+    `billable_duration` and `entries` are None on the rows of a summary built from Clockify's
+    summary report (`SummarySource.CLOCKIFY`): its groups carry time and money, not those two.
+    A summary's grand totals always have both.
     """
 
     duration: int
-    billable_duration: int
-    entries: int
+    billable_duration: int | None
+    entries: int | None
     amounts: tuple[Money, ...]
+
+
+class SummarySource(StrEnum):
+    """Where a summary's figures come from.
+
+    ENGINE: built by our engine from every detailed row (exact, every figure on every row).
+    CLOCKIFY: Clockify's own summary report, one request per range window: the figures the admin
+    sees in Clockify; its rows carry time and money but no entry count or billable time.
+    """
+
+    ENGINE = "ENGINE"
+    CLOCKIFY = "CLOCKIFY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +210,8 @@ class Summary:
     to more than the total) and one without tags under "Without tag"; every other dimension puts
     each entry in exactly one row. `zone` and `week_start` say which calendar DATE, WEEK and MONTH
     keys use. `non_work` holds BREAK, HOLIDAY and TIME_OFF totals kept out of `totals` and `rows`
-    (`NonWorkTime.SEPARATE`); `check` is what the fetch was checked against in Clockify.
+    (`NonWorkTime.SEPARATE`); `check` is what the fetch was checked against in Clockify;
+    `source` says whose figures these are (see `SummarySource`).
     """
 
     groups: tuple[GroupBy, ...]
@@ -203,6 +221,7 @@ class Summary:
     rows: tuple[SummaryRow, ...]
     non_work: tuple[tuple[EntryType, Totals], ...] = ()
     check: ClockifyCheck | None = None
+    source: SummarySource = SummarySource.ENGINE
 
 
 class RateSource(StrEnum):

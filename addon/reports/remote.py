@@ -70,6 +70,8 @@ class SummaryGroup:
     `""` for "Without project" and kin, the description for TIMEENTRY, the ISO day for DATE.
     `path` is `(dimension, id)` from the top group down to this one, so a row is identified
     even where Clockify repeats ids under different parents. `days` is set on weekly rows only.
+    `amounts` is the row's `amounts[{type, value, amountByCurrency}]` where Clockify sends it
+    (live rows, golden fixture): the only per-currency figures a group can carry.
     """
 
     dimension: str
@@ -82,6 +84,7 @@ class SummaryGroup:
     path: tuple[tuple[str, str], ...]
     children: tuple[SummaryGroup, ...]
     days: tuple[GroupDay, ...] = ()
+    amounts: tuple[ReportAmount, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

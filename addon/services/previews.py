@@ -57,7 +57,7 @@ def totals_json(totals: Totals, fmt: Formatter) -> dict[str, Any]:
         "amounts": [_money(a) for a in totals.amounts],
         "formatted": {
             "duration": fmt.duration(totals.duration),
-            "billable_duration": fmt.duration(totals.billable_duration),
+            "billable_duration": fmt.duration(totals.billable_duration or 0),  # grand totals: set
             "amounts": [fmt.money(a) for a in totals.amounts],
         },
     }

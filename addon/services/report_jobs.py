@@ -174,7 +174,7 @@ def _build(
     if isinstance(built, tuple):
         context.progress("rendering", len(built))
         return invoices_output(built, wanted, fmt)
-    context.progress("rendering", built.totals.entries)
+    context.progress("rendering", built.totals.entries or 0)
     return summary_output(built, wanted, fmt)
 
 

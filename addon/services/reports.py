@@ -1,9 +1,10 @@
-"""The report use cases the sidebar's jobs and the scheduler run: fetch, then build with the engine.
+"""The report use cases the sidebar's jobs and the scheduler run: fetch, then build.
 
 Data flows one way: the Clockify client yields entries, the pure engine (`addon.reports`) turns
-them into a `Summary` or draft `Invoice`s. `progress(stage, count)` is called as entries and
-expenses arrive, so a background job can tell the page how far it got; it must be cheap (the
-job throttles its own writes).
+them into a `Summary` or draft `Invoice`s; a summary Clockify's own summary report can express
+is built from that report instead (`fetch_summary`, one request per range window).
+`progress(stage, count)` is called as entries and expenses arrive, so a background job can
+tell the page how far it got; it must be cheap (the job throttles its own writes).
 
 Every fetch is checked against Clockify's own totals window by window (`addon.clockify.client`):
 a report is only built from rows that add up, and carries what it was checked against
@@ -16,6 +17,7 @@ when an admin issues one (`addon.services.invoices`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,8 +25,19 @@ from typing import Protocol
 
 from addon.clockify.client import ClockifyClient
 from addon.clockify.queries import ReportFilter
+from addon.clockify.reconcile import as_check
+from addon.clockify.summary_plan import clockify_groups, summary_source
+from addon.clockify.summary_walk import SummaryUnverifiable
 from addon.render.i18n import Formatter
-from addon.reports.model import GroupBy, Invoice, NonWorkTime, Summary
+from addon.reports.from_clockify import summary_from_clockify
+from addon.reports.model import (
+    GroupBy,
+    Invoice,
+    NonWorkTime,
+    Summary,
+    SummarySource,
+    Totals,
+)
 from addon.reports.periods import Weekday, load_zone
 from addon.reports.terms import InvoiceTerms, PercentDiscount
 from addon.runtime import Runtime
@@ -47,6 +60,8 @@ __all__ = [
     "fetch_summary",
     "invoice_terms",
 ]
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 
@@ -72,15 +87,80 @@ def fetch_summary(
     week_start: Weekday,
     non_work: NonWorkTime = NonWorkTime.SEPARATE,
     progress: Progress = _ignore,
+    source: SummarySource | None = None,
 ) -> Summary:
-    """The period's summary, built by our engine from the detailed report (exact money).
+    """The period's summary: Clockify's own summary report where it can say it, else our engine.
+
+    `summary_source` decides (`addon.clockify.summary_plan`: INCLUDE non-work time and groupings
+    Clockify's summary expresses). That path costs one request per range window plus one
+    totals check, and shows Clockify's figures; a window it cannot verify
+    (`SummaryUnverifiable`: totals that do not match, groups that do not add up, amounts in no
+    named currency) falls back to the engine path, logged, which checks every row and fails with
+    `ClockifyIncomplete` if they do not add up. `source` ENGINE forces the engine path (to
+    compare the two, as bench/fetch.py does); otherwise `summary_source` decides.
+    """
+    if (
+        source is not SummarySource.ENGINE
+        and summary_source(groups, query, non_work) is SummarySource.CLOCKIFY
+    ):
+        try:
+            return _summary_from_report(client, query, groups, week_start, progress)
+        except SummaryUnverifiable as exc:
+            log.warning("clockify summary unverifiable, building it from entries: %s", exc)
+    return _summary_from_entries(client, query, groups, week_start, non_work, progress)
+
+
+def _summary_from_report(
+    client: ClockifyClient,
+    query: ReportFilter,
+    groups: Sequence[GroupBy],
+    week_start: Weekday,
+    progress: Progress,
+) -> Summary:
+    """Clockify's summary report, window by window; progress counts Clockify's entries."""
+    progress("entries", 0)
+    checked = client.summary_checked(
+        query,
+        clockify_groups(groups),
+        on_window=lambda so_far: progress("entries", so_far.entries or 0),
+    )
+    expected = checked.expected
+    if not expected.amounts and expected.unlabelled:
+        raise SummaryUnverifiable("Clockify's totals name no currency for their amount")
+    totals = Totals(
+        expected.duration,
+        expected.billable_duration,
+        expected.entries or 0,
+        tuple(amount for amount in expected.amounts if amount.minor),
+    )
+    progress("building", totals.entries or 0)
+    return summary_from_clockify(
+        ((window.report, window.currency) for window in checked.windows),
+        groups,
+        zone=query.zone,
+        week_start=week_start,
+        totals=totals,
+        billable=query.billable,
+        check=as_check(expected),
+    )
+
+
+def _summary_from_entries(
+    client: ClockifyClient,
+    query: ReportFilter,
+    groups: Sequence[GroupBy],
+    week_start: Weekday,
+    non_work: NonWorkTime,
+    progress: Progress,
+) -> Summary:
+    """Our engine over every detailed row (exact money, every figure on every row).
 
     Names the rows leave out are filled in from the workspace's listings as entries stream by
     (`addon.clockify.names`); `non_work` says where breaks, holidays and time off go.
     """
     rows = fetch_entry_rows(client, query, progress)
     summary = build_summary_of(rows, query, groups, week_start=week_start, non_work=non_work)
-    progress("building", summary.totals.entries)
+    progress("building", summary.totals.entries or 0)
     return summary
 
 

@@ -71,8 +71,16 @@ def summary(workspace_id: str) -> ResponseReturnValue:
     with context().state.lock:
         ws = workspace()
         query = parse_summary(body, ws, clamp_range=_clamps_range(workspace_id))
-        report = reports.summary(ws, query, round_lines=shape.money == "int")
-        return report_json.summary_body(ws, report, query, shape)
+        behaviour = context().state.behaviour(workspace_id)
+        report = reports.summary(
+            ws,
+            query,
+            round_lines=shape.money == "int",
+            work_only=behaviour.summary_types == "work",
+        )
+        return report_json.summary_body(
+            ws, report, query, shape, by_currency=behaviour.group_amounts == "currency"
+        )
 
 
 @bp.post(f"{_REPORTS}/weekly")
