@@ -22,7 +22,11 @@ window, plus the workspace and a totals check) with the engine's (every detailed
 A second table runs cheap requests (`GET workspace`) with 16 callers: it shows what the limiter
 sustains when the server is not the bottleneck, against the target of at least 90% of the budget.
 
+`--replay` instead serves a few recorded pages from a process that spends next to no CPU
+(`bench/replay.py`): the client's own CPU per 1,000-row page and the rate one caller sustains.
+
     .venv/bin/python bench/fetch.py [--entries 100000] [--skip-naive] [--reconcile-only]
+    .venv/bin/python bench/fetch.py --replay
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ from addon.settings import Settings
 from addon.store.db import create_db_engine
 from addon.store.migrate import upgrade
 from addon.store.permits import RateLimiter
+from bench.replay import replay_table
 
 YEAR = DateRange(date(2025, 1, 1), date(2025, 12, 31))
 LIMIT = 50.0
@@ -310,7 +315,13 @@ def main() -> int:
     parser.add_argument(
         "--reconcile-only", action="store_true", help="only the reconciliation table"
     )
+    parser.add_argument("--replay", action="store_true", help="only the replayed-pages table")
     args = parser.parse_args()
+    if args.replay:
+        tmp = tempfile.mkdtemp(prefix="fetch-bench-")
+        upgrade(f"sqlite:///{tmp}/limits.sqlite3")
+        replay_table(args.rate, args.burst, f"sqlite:///{tmp}/limits.sqlite3")
+        return 0
 
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()

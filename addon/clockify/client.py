@@ -36,7 +36,6 @@ from addon.clockify.directory import (
     parse_task,
     parse_workspace,
 )
-from addon.clockify.entries import parse_detailed_page
 from addon.clockify.errors import (
     ClockifyRejectedRequest,
     ClockifyResponseError,
@@ -48,8 +47,8 @@ from addon.clockify.queries import (
     week_windows,
 )
 from addon.clockify.reconcile import Expected, ReportLimits, Tally, expected_from_totals
+from addon.clockify.rows import decode_detailed_page
 from addon.clockify.summaries import (
-    parse_detailed_totals,
     parse_report_totals,
     parse_summary_report,
     parse_weekly_report,
@@ -198,11 +197,10 @@ class ClockifyClient:
                 },
             }
             reply = self._report("detailed", body, "the detailed report")
-            parsed = parse_detailed_page(reply.body, currency_fallback=currency)
-            expected = None
-            if page == 1:
-                totals = parse_detailed_totals(reply.body, currency_fallback=currency)
-                expected = expected_from_totals(totals)
+            parsed = decode_detailed_page(
+                reply.content, currency_fallback=currency, totals=page == 1
+            )
+            expected = expected_from_totals(parsed.totals) if page == 1 else None
             return Page(parsed.entries, parsed.count, expected)
 
         def totals_only(window: DateRange) -> Expected | None:

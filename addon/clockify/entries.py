@@ -36,6 +36,7 @@ from addon.clockify.fields import (
 from addon.clockify.refs import _project_and_client, _ref, _required_ref, _tags
 from addon.reports.model import EntryType, TimeEntry
 from addon.reports.money import Money
+from addon.reports.remote import ReportTotals
 
 __all__ = ["DetailedPage", "parse_detailed_page"]
 
@@ -44,11 +45,13 @@ __all__ = ["DetailedPage", "parse_detailed_page"]
 class DetailedPage:
     """Finished entries of one detailed-report page; `count` is its rows, running ones included.
 
-    Paginate on `count`, not on `len(entries)`: a full page may hold a running entry.
+    Paginate on `count`, not on `len(entries)`: a full page may hold a running entry. `totals`
+    is filled only where asked for (`rows.decode_detailed_page(..., totals=True)`, page 1).
     """
 
     entries: tuple[TimeEntry, ...]
     count: int
+    totals: ReportTotals | None = None
 
 
 def parse_detailed_page(raw: object, *, currency_fallback: str) -> DetailedPage:
