@@ -49,6 +49,7 @@ from addon.clockify.queries import (
 from addon.clockify.reconcile import Expected, ReportLimits, Tally, expected_from_totals
 from addon.clockify.rows import decode_detailed_page
 from addon.clockify.summaries import (
+    parse_detailed_totals,
     parse_report_totals,
     parse_summary_report,
     parse_weekly_report,
