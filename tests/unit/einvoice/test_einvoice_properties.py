@@ -9,6 +9,7 @@ drifting a unit, O beside another category); anything else, or any fatal assert,
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -128,10 +129,15 @@ def test_engine_invoices_are_written_valid_or_refused_for_a_documented_reason(
 @settings(max_examples=150, deadline=None)
 @given(invoice=invoices())
 def test_one_eur_tax_on_every_line_is_never_refused(invoice: Invoice) -> None:
-    """The common case, one standard rate in euros, always reconciles exactly."""
+    """The common case, one standard rate in euros, always reconciles exactly.
+
+    A rate below 0.5 % is no VAT rate any EU state charges, and EN 16931 itself cannot state it
+    when per-line rounding leaves tax (BR-CO-17 rounds the rate to a whole percent first): such
+    invoices are refused by design (see test_engine_invoices_are_written_valid_or_refused...).
+    """
     if invoice.currency != "EUR" or len(invoice.terms.taxes) != 1:
         return
-    if not invoice.terms.taxes[0].percent or any(
+    if invoice.terms.taxes[0].percent < Decimal("0.5") or any(
         not line.taxes.includes(0) for line in invoice.lines
     ):
         return
