@@ -24,7 +24,7 @@ from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 
 from addon.render.labels import LABELS, LANGUAGES
-from addon.render.numbers import date_text, decimal_pattern, money_pattern
+from addon.render.numbers import ScaledPattern, date_text, decimal_pattern, money_pattern
 from addon.reports.money import Money, round_ratio
 from addon.reports.periods import DateRange, load_zone
 
@@ -127,10 +127,21 @@ class Formatter:
         """
         return money_pattern(self._id, amount.currency)(amount.minor)
 
+    def money_pattern(self, currency: str) -> ScaledPattern:
+        """The compiled pattern `money` prints `currency` with: whole minor units in, text out.
+
+        For writers that format many amounts without building a `Money` for each.
+        """
+        return money_pattern(self._id, currency)
+
     def number(self, value: Decimal | int, places: int = 2) -> str:
         """A plain number with exactly `places` decimals, grouped the locale's way."""
         pattern = "#,##0" + ("." + "0" * places if places else "")
         return format_decimal(value, format=pattern, locale=self._babel())
+
+    def number_pattern(self, places: int) -> ScaledPattern:
+        """The compiled pattern of `number(x, places)`: whole `10**-places` units in, text out."""
+        return decimal_pattern(self._id, places)
 
     def percent(self, value: Decimal) -> str:
         """`value` percent (Decimal("7.5") is 7.5 %) with up to three decimals."""

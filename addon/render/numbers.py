@@ -56,19 +56,29 @@ class ScaledPattern:
     slow: Callable[[Decimal], str] | None = None
 
     def __call__(self, units: int) -> str:
-        if self.slow is not None:
-            return self.slow(Decimal(units).scaleb(-self.places))
+        return self.parts(units)[1]
+
+    def parts(self, units: int) -> tuple[str, str]:
+        """`plain_decimal(units, places)` and the formatted text, sharing one division."""
+        places = self.places
         negative = units < 0
-        whole, fraction = divmod(-units if negative else units, 10**self.places)
-        number = self._grouped(whole)
-        if self.places:
-            number += self.decimal + str(fraction).zfill(self.places)
-        return self.prefixes[negative] + number + self.suffixes[negative]
+        whole, fraction = divmod(-units if negative else units, 10**places)
+        digits = str(fraction).zfill(places) if places else ""
+        sign = "-" if negative else ""
+        plain = f"{sign}{whole}.{digits}" if places else f"{sign}{whole}"
+        if self.slow is not None:
+            return plain, self.slow(Decimal(units).scaleb(-places))
+        if self.grouping == (3, 3) and self.min_int <= 1:
+            number = f"{whole:,}"
+            if self.group != ",":
+                number = number.replace(",", self.group)
+        else:
+            number = self._grouped(whole)
+        if places:
+            number += self.decimal + digits
+        return plain, self.prefixes[negative] + number + self.suffixes[negative]
 
     def _grouped(self, whole: int) -> str:
-        if self.grouping == (3, 3):
-            text = f"{whole:,}".zfill(self.min_int)
-            return text if self.group == "," else text.replace(",", self.group)
         digits = str(whole).zfill(self.min_int)
         size, tail = self.grouping[0], ""
         while len(digits) > size:
