@@ -4,16 +4,18 @@ Each case runs in a child process of its own, so its peak RSS (`ru_maxrss`) is i
 interpreter, the imports and the input ("input": RSS once the input is built) plus what
 rendering added. The child times `--rounds` untraced runs (`--detailed-rounds` for the detailed
 report; median), then one run under tracemalloc for the peak bytes allocated during rendering,
-the already built input excluded. The baseline, timed in the same child on the same input, is
-the least a file of those rows costs: `json.dumps` of the invoice's raw line tuples, and
-`csv.writer` over the detailed rows' raw tuples (ISO dates, seconds, minor units; no Babel, no
-neutralising, no layout). The ratio is case time / baseline time.
+the already built input excluded. Each case has its own baseline, timed and traced in the
+same child on the same input: `json.dumps` of the invoice's raw line tuples; for the detailed
+report, `csv.writer` writing the very strings our CSV holds, XlsxWriter (constant_memory)
+writing the same typed cells without formats, and bare escaped `<td>` rows of the same page.
+The ratio is case time / baseline time. The first line names the machine and its load.
 
-Every case calls the public function a caller would (`render_invoice_html`, `entries_csv`,
-`entries_xlsx`, `render_detailed_pdf`, ...), into memory. There is no detailed HTML page, so
-"HTML" for the detailed report is the shared `_table.html.j2` table macro over the same rows:
-what a page of them would cost. The detailed PDF stops at `DETAILED_MAX_ROWS` (20,000) entries
-and counts the rest for its closing notice; its row says so.
+Invoice cases call the public function a caller would, into memory. Detailed CSV and XLSX
+stream (`write_entries_csv` into a counting sink, `write_entries_xlsx` into a file), so their
+traced peak is what streaming holds. There is no detailed HTML page: "html" is the shared
+`_table.html.j2` macro over one page of rows, what a sidebar would show, and "html-all" the
+same macro over every row, which no page does. The detailed PDF stops at `DETAILED_MAX_ROWS`
+(20,000) entries and counts the rest for its closing notice; its row says so.
 
 Last, a child renders the same EN 16931 invoice (`bench/facturx_input.py`) as the plain PDF and
 as the Factur-X PDF/A-3b, and prints both times and their ratio.
@@ -29,25 +31,31 @@ import csv
 import gc
 import io
 import json
+import os
+import platform
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from addon.render.csvfile import entries_csv, invoice_csv
-from addon.render.detailed_table import detailed_table
+from xlsxwriter import Workbook  # type: ignore[import-untyped]  # no stubs
+
+from addon.render.csvfile import entries_csv, invoice_csv, write_entries_csv
+from addon.render.detailed_table import DetailedRow, detailed_rows, detailed_table
 from addon.render.html import _environment, render_invoice_html
 from addon.render.i18n import Formatter
 from addon.render.pdf import DETAILED_MAX_ROWS, render_detailed_pdf, render_invoice_pdf
-from addon.render.xlsx import entries_xlsx, invoice_xlsx
+from addon.render.xlsx import invoice_xlsx, write_entries_xlsx
 from addon.reports.invoice import build_invoice, plan_invoices
 from addon.reports.model import Invoice, Party, Ref, TimeEntry
 from addon.reports.money import Money
@@ -56,7 +64,6 @@ from addon.reports.terms import InvoiceTerms, LineGrouping, PercentDiscount, Tax
 from bench.facturx_input import compare, make_einvoice
 
 ZONE = "Europe/Berlin"
-FORMATS = ("html", "csv", "xlsx", "pdf")
 REPORTS = ("invoice", "detailed")
 MIB = 2**20
 
@@ -185,26 +192,111 @@ def entries_raw_csv(entries: list[TimeEntry]) -> str:
     return out.getvalue()
 
 
-Render = Callable[[], str | bytes]
+Render = Callable[[], str | bytes | int]
+Case = tuple[Render, Render, str]
+PAGE = 200
+"""Rows on one page of a detailed table, as a sidebar would show them (never 100,000)."""
 
 
-def cases(report: str, size: int, fmt: Formatter) -> tuple[dict[str, Render], Render]:
-    """The four renderers of one report and its baseline, closed over an input built now."""
+class Sink(io.TextIOBase):
+    """A text stream that only counts what it is given: streaming keeps nothing."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        self.size += len(text)
+        return len(text)
+
+
+def csv_streamed(entries: list[TimeEntry], fmt: Formatter) -> int:
+    sink = Sink()
+    write_entries_csv(entries, fmt, sink, zone=ZONE)
+    return sink.size
+
+
+def plain_csv(rows: list[list[str]]) -> int:
+    """Baseline: csv.writer writing the same strings our CSV holds, row by row."""
+    sink = Sink()
+    writer = csv.writer(sink)
+    for row in rows:
+        writer.writerow(row)
+    return sink.size
+
+
+def xlsx_streamed(entries: list[TimeEntry], fmt: Formatter, path: str) -> int:
+    write_entries_xlsx(entries, fmt, path, zone=ZONE)
+    return Path(path).stat().st_size
+
+
+def plain_xlsx(rows: list[DetailedRow], path: str) -> int:
+    """Baseline: XlsxWriter (constant_memory) writing the same typed cells, no formats."""
+    book = Workbook(path, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    for index, (day, *names, billable, seconds, rate, earned) in enumerate(rows, start=1):
+        sheet.write_datetime(index, 0, day)
+        for col, name in enumerate((*names, "Ja" if billable else "Nein"), start=1):
+            sheet.write_string(index, col, name)
+        sheet.write_number(index, 8, seconds / 3600)
+        for col, amount in ((9, rate), (10, earned)):
+            if amount is not None:
+                sheet.write_number(index, col, amount.minor / 100)
+    book.close()
+    return Path(path).stat().st_size
+
+
+def plain_html(texts: list[list[str]]) -> str:
+    """Baseline: the same cell texts, escaped, in bare <tr><td> rows."""
+    return "".join(
+        "<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>" for row in texts
+    )
+
+
+def cases(report: str, size: int, fmt: Formatter, scratch: str) -> dict[str, Case]:
+    """Each renderer of one report with its baseline, closed over an input built now."""
     if report == "invoice":
         invoice = make_invoice(size)
+        json_base: Render = lambda: invoice_json(invoice)  # noqa: E731
         return {
-            "html": lambda: render_invoice_html(invoice, fmt),
-            "csv": lambda: invoice_csv(invoice, fmt),
-            "xlsx": lambda: invoice_xlsx(invoice, fmt),
-            "pdf": lambda: render_invoice_pdf(invoice, fmt),
-        }, lambda: invoice_json(invoice)
+            "html": (lambda: render_invoice_html(invoice, fmt), json_base, ""),
+            "csv": (lambda: invoice_csv(invoice, fmt), json_base, ""),
+            "xlsx": (lambda: invoice_xlsx(invoice, fmt), json_base, ""),
+            "pdf": (lambda: render_invoice_pdf(invoice, fmt), json_base, ""),
+        }
     entries = make_entries(size)
+    rows = list(csv.reader(io.StringIO(entries_csv(entries, fmt, zone=ZONE))))[1:]
+    typed = list(detailed_rows(entries, ZONE))
+    page = entries[:PAGE]
+    texts = [[cell.text for cell in row.cells] for row in detailed_table(page, fmt).rows]
+    raw: Render = lambda: entries_raw_csv(entries)  # noqa: E731
+    capped = f"capped at {DETAILED_MAX_ROWS:,} rows + notice; base: csv of raw tuples"
     return {
-        "html": lambda: detailed_html(entries, fmt),
-        "csv": lambda: entries_csv(entries, fmt, zone=ZONE),
-        "xlsx": lambda: entries_xlsx(entries, fmt, zone=ZONE),
-        "pdf": lambda: render_detailed_pdf(entries, fmt, title="Detailed report", zone=ZONE),
-    }, lambda: entries_raw_csv(entries)
+        "html": (
+            lambda: detailed_html(page, fmt),
+            lambda: plain_html(texts),
+            f"one page ({PAGE} rows, what a sidebar shows); base: escaped <td> join",
+        ),
+        "html-all": (
+            lambda: detailed_html(entries, fmt),
+            raw,
+            "all rows through the table macro (no page does this); base: csv of raw tuples",
+        ),
+        "csv": (
+            lambda: csv_streamed(entries, fmt),
+            lambda: plain_csv(rows),
+            "streamed; base: csv.writer of the same strings",
+        ),
+        "xlsx": (
+            lambda: xlsx_streamed(entries, fmt, f"{scratch}/ours.xlsx"),
+            lambda: plain_xlsx(typed, f"{scratch}/plain.xlsx"),
+            "streamed to a file; base: XlsxWriter typed cells, no formats",
+        ),
+        "pdf": (
+            lambda: render_detailed_pdf(entries, fmt, title="Detailed report", zone=ZONE),
+            raw,
+            capped,
+        ),
+    }
 
 
 def current_rss() -> int:
@@ -221,7 +313,10 @@ def timed(run: Render, rounds: int) -> tuple[float, int]:
         started = time.perf_counter()
         result = run()
         samples.append(time.perf_counter() - started)
-        size = len(result.encode() if isinstance(result, str) else result)
+        if isinstance(result, int):
+            size = result
+        else:
+            size = len(result.encode() if isinstance(result, str) else result)
         del result
     return statistics.median(samples), size
 
@@ -244,26 +339,42 @@ def child(report: str, kind: str, size: int, rounds: int, locale: str) -> None:
     measure rendering; RSS before is taken once the real input exists.
     """
     fmt = Formatter(locale)
-    warm, warm_baseline = cases(report, 50, fmt)
-    (warm_baseline if kind == "baseline" else warm[kind])()
-    renderers, baseline = cases(report, size, fmt)
-    run = baseline if kind == "baseline" else renderers[kind]
-    gc.collect()
-    before = current_rss()
-    seconds, output = timed(run, rounds)
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    base_seconds, _ = timed(baseline, rounds)
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "baseline": base_seconds,
-                "output": output,
-                "rss_before": before,
-                "rss_peak": peak_rss,
-                "traced_peak": traced(run),
-            }
-        )
+    with tempfile.TemporaryDirectory() as scratch:
+        warm, warm_base, _ = cases(report, 50, fmt, scratch)[kind]
+        warm()
+        warm_base()
+        run, baseline, _ = cases(report, size, fmt, scratch)[kind]
+        gc.collect()
+        before = current_rss()
+        seconds, output = timed(run, rounds)
+        peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+        base_seconds, _ = timed(baseline, rounds)
+        figures = {
+            "seconds": seconds,
+            "baseline": base_seconds,
+            "output": output,
+            "rss_before": before,
+            "rss_peak": peak_rss,
+            "traced_peak": traced(run),
+            "base_traced_peak": traced(baseline),
+        }
+    print(json.dumps(figures))
+
+
+def machine() -> str:
+    """CPU model, cores, Python and load: figures from a shared machine need the load beside."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"machine: {model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load}"
     )
 
 
@@ -290,36 +401,38 @@ def main() -> None:
             child(report, kind, args.rows, args.detailed_rounds, args.locale)
         return
 
+    print(machine())
     print(
         f"invoice: {args.lines:,} lines | detailed: {args.rows:,} entries | "
         f"locale {args.locale} | median of {args.rounds} (invoice), {args.detailed_rounds} "
-        "(detailed) untraced runs | one child process per case"
+        "(detailed) untraced runs | one child process per case, baseline timed in it"
     )
     header = (
-        f"{'report':9} {'format':8} {'seconds':>8} {'x base':>7} {'traced':>9} "
-        f"{'RSS peak':>9} {'(input)':>9} {'output':>9}  note"
+        f"{'report':9} {'format':8} {'seconds':>8} {'base s':>7} {'x base':>7} {'traced':>9} "
+        f"{'base tr.':>9} {'RSS peak':>9} {'(input)':>9} {'output':>9}  note"
     )
     print(header)
     print("-" * len(header))
     for report in REPORTS:
-        for kind in (*FORMATS, "baseline"):
+        with tempfile.TemporaryDirectory() as scratch:
+            kinds = list(cases(report, 1, Formatter(args.locale), scratch))
+        for kind in kinds:
             command = [sys.executable, __file__, "--child", f"{report}:{kind}"]
             command += ["--rows", str(args.rows), "--lines", str(args.lines)]
             command += ["--rounds", str(args.rounds), "--locale", args.locale]
             command += ["--detailed-rounds", str(args.detailed_rounds)]
             done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
             figures = json.loads(done.stdout.strip().splitlines()[-1])
-            note = ""
-            if kind == "baseline":
-                note = "json.dumps raw tuples" if report == "invoice" else "csv of raw tuples"
-            elif report == "detailed" and kind == "pdf" and args.rows > DETAILED_MAX_ROWS:
-                note = f"capped: first {DETAILED_MAX_ROWS:,} of {args.rows:,} rows + notice"
-            elif report == "detailed" and kind == "html":
-                note = "table macro (no detailed page)"
+            with tempfile.TemporaryDirectory() as scratch:
+                note = cases(report, 1, Formatter(args.locale), scratch)[kind][2]
+            if report == "invoice":
+                note = "base: json.dumps of raw tuples"
             print(
-                f"{report:9} {kind:8} {figures['seconds']:8.2f} "
+                f"{report:9} {kind:8} {figures['seconds']:8.2f} {figures['baseline']:7.2f} "
                 f"{figures['seconds'] / figures['baseline']:6.1f}x "
-                f"{figures['traced_peak'] / MIB:5.1f} MiB {figures['rss_peak'] / MIB:5.0f} MiB "
+                f"{figures['traced_peak'] / MIB:5.1f} MiB "
+                f"{figures['base_traced_peak'] / MIB:5.1f} MiB "
+                f"{figures['rss_peak'] / MIB:5.0f} MiB "
                 f"{figures['rss_before'] / MIB:5.0f} MiB {figures['output'] / 1e6:6.2f} MB  {note}"
             )
 

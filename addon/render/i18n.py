@@ -20,11 +20,12 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.dates import format_skeleton, format_time
+from babel.numbers import format_decimal, format_percent
 
 from addon.render.labels import LABELS, LANGUAGES
-from addon.reports.money import Money
+from addon.render.numbers import ScaledPattern, date_text, decimal_pattern, money_pattern
+from addon.reports.money import Money, round_ratio
 from addon.reports.periods import DateRange, load_zone
 
 __all__ = ["LABELS", "LANGUAGES", "DurationStyle", "Formatter", "LineWords", "UnknownLanguage"]
@@ -63,6 +64,7 @@ class Formatter:
     locale: str = "en"
     durations: DurationStyle = DurationStyle.DECIMAL
     _parsed: Locale = field(init=False, repr=False, compare=False)
+    _id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
@@ -73,6 +75,7 @@ class Formatter:
             choices = ", ".join(LANGUAGES)
             raise UnknownLanguage(f"Reports are written in {choices}; not in {self.locale!r}.")
         object.__setattr__(self, "_parsed", parsed)  # parsed once: renderers format 100k cells
+        object.__setattr__(self, "_id", str(parsed))  # the key of the compiled patterns
 
     @property
     def language(self) -> str:
@@ -117,13 +120,28 @@ class Formatter:
         )
 
     def money(self, amount: Money) -> str:
-        """`1.234,50 €` (de), `€1,234.50` (en), with the currency's own decimal places."""
-        return format_currency(amount.to_major(), amount.currency, locale=self._babel())
+        """`1.234,50 €` (de), `€1,234.50` (en), with the currency's own decimal places.
+
+        Exactly Babel's `format_currency` of the exact amount, through a pattern compiled once
+        per locale and currency (`numbers.py`).
+        """
+        return money_pattern(self._id, amount.currency)(amount.minor)
+
+    def money_pattern(self, currency: str) -> ScaledPattern:
+        """The compiled pattern `money` prints `currency` with: whole minor units in, text out.
+
+        For writers that format many amounts without building a `Money` for each.
+        """
+        return money_pattern(self._id, currency)
 
     def number(self, value: Decimal | int, places: int = 2) -> str:
         """A plain number with exactly `places` decimals, grouped the locale's way."""
         pattern = "#,##0" + ("." + "0" * places if places else "")
         return format_decimal(value, format=pattern, locale=self._babel())
+
+    def number_pattern(self, places: int) -> ScaledPattern:
+        """The compiled pattern of `number(x, places)`: whole `10**-places` units in, text out."""
+        return decimal_pattern(self._id, places)
 
     def percent(self, value: Decimal) -> str:
         """`value` percent (Decimal("7.5") is 7.5 %) with up to three decimals."""
@@ -131,7 +149,7 @@ class Formatter:
 
     def date(self, day: date) -> str:
         """The locale's medium date: `Jan 5, 2025`, `05.01.2025`, `5 janv. 2025`."""
-        return format_date(day, format="medium", locale=self._babel())
+        return date_text(self._id, day)
 
     def period(self, span: DateRange) -> str:
         """Both ends of a period as medium dates joined by an en dash."""
@@ -166,4 +184,4 @@ class Formatter:
             minutes = (abs(seconds) + 30) // 60
             sign = "-" if seconds < 0 else ""
             return f"{sign}{minutes // 60}:{minutes % 60:02d}"
-        return self.number(self.hours(seconds))
+        return decimal_pattern(self._id, 2)(round_ratio(seconds * 100, 3600))

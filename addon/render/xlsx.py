@@ -26,14 +26,14 @@ from xlsxwriter import Workbook  # type: ignore[import-untyped]  # no stubs; pyp
 from xlsxwriter.format import Format  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 
-from addon.render.detailed_table import detailed_table
+from addon.render.detailed_table import DetailedText, detailed_columns, detailed_rows
 from addon.render.i18n import DurationStyle, Formatter
 from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_pairs, check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
-from addon.render.tables import Cell, Column, Kind, Row, Table
+from addon.render.tables import EMPTY, Cell, Column, Kind, Row, Table
 from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
-from addon.reports.money import currency_exponent
+from addon.reports.money import Money, currency_exponent
 
 __all__ = [
     "entries_xlsx",
@@ -146,14 +146,22 @@ def _widths(table: Table) -> list[int]:
     return widths
 
 
-def _write_table(book: Workbook, styles: _Styles, name: str, table: Table) -> None:
-    """One sheet: bold frozen header, rows in order, footer, autofilter over header and rows."""
+def _start_sheet(
+    book: Workbook, styles: _Styles, name: str, columns: tuple[Column, ...], widths: list[int]
+) -> Worksheet:
+    """A sheet with its column widths and its bold header row, frozen."""
     sheet = book.add_worksheet(name[:31])
     header = styles.get("", bold=True)
-    for col, (column, width) in enumerate(zip(table.columns, _widths(table), strict=True)):
+    for col, (column, width) in enumerate(zip(columns, widths, strict=True)):
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, column.label, header)
     sheet.freeze_panes(1, 0)
+    return sheet
+
+
+def _write_table(book: Workbook, styles: _Styles, name: str, table: Table) -> None:
+    """One sheet: bold frozen header, rows in order, footer, autofilter over header and rows."""
+    sheet = _start_sheet(book, styles, name, table.columns, _widths(table))
     last = 0
     for last, row in enumerate(table.rows, start=1):
         _write_row(sheet, last, table.columns, row, styles)
@@ -274,11 +282,45 @@ def write_invoice_xlsx(invoice: Invoice, fmt: Formatter, out: BinaryIO | str) ->
 def write_entries_xlsx(
     entries: Iterable[TimeEntry], fmt: Formatter, out: BinaryIO | str, *, zone: str = "UTC"
 ) -> None:
-    """One sheet of detailed entries, streamed row by row in constant memory."""
+    """One sheet of detailed entries, streamed row by row in constant memory.
+
+    The cells `_write_table` writes for `detailed_table`, typed alike (dates as day serials
+    with a date format, durations and amounts as numbers), without a `Cell` per value: rows
+    are `detailed_rows` tuples and formats are looked up once per currency.
+    """
     book, styles = _open(out, fmt)
-    _write_table(
-        book, styles, fmt.label("detailed_report"), detailed_table(entries, fmt, zone=zone)
-    )
+    columns = detailed_columns(fmt)
+    widths = _widths(Table("", columns, ()))
+    sheet = _start_sheet(book, styles, fmt.label("detailed_report"), columns, widths)
+    text, plain = DetailedText(fmt), styles.get("")
+    dated = styles.get(styles.number_format(Kind.DATE, EMPTY))
+    timed = styles.get(styles.number_format(Kind.DURATION, EMPTY))
+    unit = _SECONDS_PER_DAY if fmt.durations is DurationStyle.CLOCK else 3600
+    money: dict[str, tuple[Format, int]] = {}
+
+    def put_money(col: int, amount: Money) -> None:
+        found = money.get(amount.currency)
+        if found is None:
+            number_format = styles.number_format(Kind.MONEY, Cell("", None, amount.currency))
+            found = styles.get(number_format), 10 ** currency_exponent(amount.currency)
+            money[amount.currency] = found
+        put_number(last, col, amount.minor / found[1], found[0])  # int / int: correctly rounded
+
+    put_text, put_number = sheet.write_string, sheet.write_number
+    last = 0
+    for last, values in enumerate(detailed_rows(entries, zone), start=1):
+        day, *names, billable, seconds, rate, earned = values
+        sheet.write_datetime(last, 0, day, dated)
+        for col, name in enumerate(names, start=1):
+            if name:
+                put_text(last, col, name, plain)
+        put_text(last, 7, text.yes_no[billable], plain)
+        put_number(last, 8, seconds / unit, timed)
+        if rate is not None:
+            put_money(9, rate)
+        if earned is not None:
+            put_money(10, earned)
+    sheet.autofilter(0, 0, last, len(columns) - 1)
     book.close()
 
 

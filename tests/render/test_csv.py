@@ -6,6 +6,8 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
+
 from addon.render.csvfile import (
     BOM,
     entries_csv,
@@ -13,7 +15,9 @@ from addon.render.csvfile import (
     neutralise,
     summary_csv,
     write_entries_csv,
+    write_table_csv,
 )
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import Formatter
 
 from .samples import (
@@ -134,3 +138,15 @@ def test_detailed_csv_streams_to_a_text_stream() -> None:
     assert records[0]["date"] == "2024-05-01"
     assert records[0]["duration_seconds"] == "60"
     assert records[0]["Description"] == "Task 0 =cmd"
+
+
+@pytest.mark.parametrize("locale", ["en", "de_DE", "fr_FR", "ja"])
+def test_streamed_entries_csv_is_byte_identical_to_the_table_csv(locale: str) -> None:
+    fmt = Formatter(locale)
+    entries = [*hostile_entries(), *many_entries(1_500)]
+    table_out = io.StringIO(newline="")
+
+    write_table_csv(detailed_table(entries, fmt, zone="Europe/Berlin"), fmt, table_out, bom=True)
+    streamed = entries_csv(iter(entries), fmt, zone="Europe/Berlin", bom=True)
+
+    assert streamed == table_out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tracemalloc
+import zipfile
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -11,8 +12,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import DurationStyle, Formatter
-from addon.render.xlsx import entries_xlsx, invoice_xlsx, summary_xlsx, write_entries_xlsx
+from addon.render.xlsx import (
+    _open,
+    _write_table,
+    entries_xlsx,
+    invoice_xlsx,
+    summary_xlsx,
+    write_entries_xlsx,
+)
 
 from .samples import HOSTILE_NAMES, hostile_entries, make_invoice, many_entries, sample_summary
 
@@ -125,3 +134,19 @@ def test_detailed_rows_stream_in_memory_that_does_not_grow_with_rows() -> None:
     book = load_workbook(io.BytesIO(data), read_only=True)
     assert book.worksheets[0].max_row == 4_001
     book.close()
+
+
+def test_streamed_entries_sheet_is_identical_to_the_table_sheet() -> None:
+    fmt = Formatter("de_DE")
+    entries = [*hostile_entries(), *many_entries(500)]
+    table_out = io.BytesIO()
+    book, styles = _open(table_out, fmt)
+    _write_table(book, styles, fmt.label("detailed_report"), detailed_table(entries, fmt))
+    book.close()
+
+    streamed = entries_xlsx(iter(entries), fmt)
+
+    old, new = zipfile.ZipFile(table_out), zipfile.ZipFile(io.BytesIO(streamed))
+    parts = [name for name in old.namelist() if not name.startswith("docProps/")]
+    assert parts == [name for name in new.namelist() if not name.startswith("docProps/")]
+    assert all(old.read(name) == new.read(name) for name in parts)
