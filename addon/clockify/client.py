@@ -11,7 +11,7 @@ learned on the way kept in a `ReportLimits` value the caller can store per insta
 
 Regular API lists are read with `page-size` 200 until `Last-Page: true`, or, where Clockify
 sends no such header, until a short page. A period longer than 366 days is requested year by
-year. The weekly report is requested in exact 7-day windows.
+year.
 
 A client is cheap: build one per job or request (see `addon.services.installations`).
 """
@@ -44,7 +44,6 @@ from addon.clockify.expenses import parse_expense_page
 from addon.clockify.queries import (
     MAX_SPAN_DAYS,
     ReportFilter,
-    week_windows,
 )
 from addon.clockify.reconcile import Expected, ReportLimits, Tally, expected_from_totals
 from addon.clockify.rows import decode_detailed_page
@@ -52,14 +51,13 @@ from addon.clockify.summaries import (
     parse_detailed_totals,
     parse_report_totals,
     parse_summary_report,
-    parse_weekly_report,
 )
 from addon.clockify.summary_walk import CheckedSummary, walk_summary
 from addon.clockify.transport import Reply, Transport
 from addon.clockify.walk import Fetch, Page, ReportWalker, RowKind
 from addon.reports.model import Expense, TimeEntry
 from addon.reports.periods import DateRange, load_zone
-from addon.reports.remote import ClockifySummary, ClockifyWeekly, ReportTotals
+from addon.reports.remote import ClockifySummary, ReportTotals
 
 __all__ = ["ClockifyClient", "Endpoints", "MarkResult"]
 
@@ -242,19 +240,6 @@ class ClockifyClient:
 
         kind: RowKind[Expense] = RowKind(fetch, None, measure, "expenses", on_rows)
         return self._walker.fetch(query.period, kind)
-
-    def weekly(self, query: ReportFilter, group: str) -> tuple[ClockifyWeekly, ...]:
-        """The weekly report (`group` USER or PROJECT), one per exact 7-day window of the period.
-
-        The last window may run past the period's end: Clockify takes nothing but whole weeks.
-        """
-        currency = self.currency()
-        weeks = []
-        for window in week_windows(query.period):
-            body = {**query.time_body(window), "weeklyFilter": {"group": group, "subgroup": "TIME"}}
-            reply = self._report("weekly", body, "the weekly report")
-            weeks.append(parse_weekly_report(reply.body, group=group, currency_fallback=currency))
-        return tuple(weeks)
 
     def summary(self, query: ReportFilter, groups: Sequence[str]) -> ClockifySummary:
         """Clockify's own summary (1 to 3 `groups`) of a period that fits one request's range.

@@ -9,8 +9,7 @@ in the spec's examples (`2018-11-01T00:00:00`, `2018-11-30T23:59:59.999`).
 Entity filters sit at the top level of the body (the OpenAPI's placement, confirmed by [S003]).
 
 Period splitting lives here too, because it is arithmetic: ranges longer than Clockify's
-maximum are cut into whole years or calendar months (`split_for_span`), and the weekly report is
-requested in exact 7-day windows (`week_windows`).
+maximum are cut into whole years or calendar months (`split_for_span`).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ __all__ = [
     "Invoicing",
     "ReportFilter",
     "split_for_span",
-    "week_windows",
 ]
 
 MONTH_SPAN_DAYS = 31
@@ -114,18 +112,3 @@ def _split_years(period: DateRange) -> tuple[DateRange, ...]:
         pieces.append(DateRange(cursor, last))
         cursor = last + timedelta(days=1)
     return tuple(pieces)
-
-
-def week_windows(period: DateRange) -> tuple[DateRange, ...]:
-    """Exact 7-day windows from `period.start` covering the period (the last may run past it).
-
-    Clockify's weekly report refuses any other length ("Please select date range of exactly 7
-    days for weekly report"), so a period that is not whole weeks ends in a full week whose
-    extra days the caller ignores.
-    """
-    windows: list[DateRange] = []
-    cursor = period.start
-    while cursor <= period.end:
-        windows.append(DateRange(cursor, cursor + timedelta(days=6)))
-        cursor += timedelta(days=7)
-    return tuple(windows)

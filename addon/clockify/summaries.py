@@ -1,4 +1,4 @@
-"""Parses Clockify's summary and weekly reports, and report totals, in every documented variant.
+"""Parses Clockify's summary report and report totals, in every documented variant.
 
 The sources disagree (reports-api.md §4.1-§4.3 and §10, `sandbox/shapes.py`), so we accept:
 
@@ -9,8 +9,6 @@ The sources disagree (reports-api.md §4.1-§4.3 and §10, `sandbox/shapes.py`),
 - groups (`groupOne[]`, recursive `children`): the id under `id` or `_id`; at TIMEENTRY level
   it may be an object keyed by the grouping dimensions (`{"DATE": ..., "TIMEENTRY": ...}`): the
   row keeps its own dimension's value as its id and the whole mapping as its `path`.
-- weekly: `groupOne[].days[]` plus `totalsByDay[]` (the spec), or the guide's
-  `weeks[{weekStart, weekEnd, groups}]`, which has no per-day numbers.
 - durations in seconds (int or whole float) or ISO-8601 (`PT2H`); amounts in minor units, int
   or fractional, rounded once by `money_from_report`. The chart (`chart`/`donutChart`) is ignored.
 
@@ -23,14 +21,12 @@ expected type, never the value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
 
 from addon.clockify.errors import ClockifyResponseError
 from addon.clockify.fields import (
     Row,
     _array,
     _count,
-    _day,
     _duration,
     _money,
     _object,
@@ -40,24 +36,18 @@ from addon.clockify.fields import (
 from addon.reports.money import Money
 from addon.reports.remote import (
     ClockifySummary,
-    ClockifyWeekly,
-    GroupDay,
     ReportAmount,
     ReportTotals,
     SummaryGroup,
 )
 
 __all__ = [
-    "WEEKLY_GROUPS",
     "parse_detailed_totals",
     "parse_report_totals",
     "parse_summary_report",
-    "parse_weekly_report",
 ]
 
 MAX_GROUPS = 3
-WEEKLY_GROUPS = {"USER": "PROJECT", "PROJECT": "USER"}
-"""The weekly report's `group` and the dimension Clockify nests under it."""
 
 
 def parse_summary_report(
@@ -76,20 +66,6 @@ def parse_summary_report(
         _groups(body.get("groupOne"), "groupOne", levels, (), currency_fallback),
         parse_report_totals(body.get("totals"), "totals", currency_fallback),
     )
-
-
-def parse_weekly_report(raw: object, *, group: str, currency_fallback: str) -> ClockifyWeekly:
-    """A `/reports/weekly` body; `group` is the request's `weeklyFilter.group` (USER, PROJECT)."""
-    if group not in WEEKLY_GROUPS:
-        raise ValueError("group: pass the request's weeklyFilter.group, USER or PROJECT.")
-    levels = (group, WEEKLY_GROUPS[group])
-    body = _object(raw, "$")
-    totals = parse_report_totals(body.get("totals"), "totals", currency_fallback)
-    if "groupOne" not in body and "weeks" in body:
-        return _weeks(body, levels, currency_fallback, totals)
-    rows = _groups(body.get("groupOne"), "groupOne", levels, (), currency_fallback)
-    by_day = _days(body.get("totalsByDay"), "totalsByDay", currency_fallback)
-    return ClockifyWeekly(tuple(day.date for day in by_day), rows, by_day, totals)
 
 
 def parse_detailed_totals(raw: object, *, currency_fallback: str) -> ReportTotals | None:
@@ -164,7 +140,6 @@ def _group(
         children=()
         if children is None
         else _groups(children, f"{path}.children", levels, here[: len(parent) + 1], fallback),
-        days=() if row.get("days") is None else _days(row["days"], f"{path}.days", fallback),
         amounts=_amounts(row.get("amounts"), f"{path}.amounts", fallback),
     )
 
@@ -190,38 +165,6 @@ def _group_key(
         *((dim, mapping.get(dim, inherited)) for dim, inherited in ordered),
         *sorted((dim, extra) for dim, extra in mapping.items() if dim not in known),
     )
-
-
-def _weeks(
-    body: Row, levels: tuple[str, ...], fallback: str, totals: ReportTotals | None
-) -> ClockifyWeekly:
-    days: list[date] = []
-    rows: list[SummaryGroup] = []
-    for i, item in enumerate(_array(body.get("weeks"), "weeks")):
-        where = f"weeks[{i}]"
-        week = _object(item, where)
-        first = _day(week.get("weekStart"), f"{where}.weekStart")
-        span = (_day(week.get("weekEnd"), f"{where}.weekEnd") - first).days
-        if not 0 <= span < 7:
-            raise ClockifyResponseError(f"{where}.weekEnd: expected 0 to 6 days after weekStart.")
-        days.extend(first + timedelta(days=n) for n in range(span + 1))
-        rows.extend(_groups(week.get("groups"), f"{where}.groups", levels, (), fallback))
-    return ClockifyWeekly(tuple(days), tuple(rows), (), totals)
-
-
-def _days(value: object, path: str, fallback: str) -> tuple[GroupDay, ...]:
-    days = []
-    for i, item in enumerate(_array(value, path)):
-        where = f"{path}[{i}]"
-        row = _object(item, where)
-        days.append(
-            GroupDay(
-                date=_day(row.get("date"), f"{where}.date"),
-                duration=_duration(_required(row, "duration", where), f"{where}.duration"),
-                amount=_amount(row, "amount", where, fallback),
-            )
-        )
-    return tuple(days)
 
 
 def _by_currency(value: object, path: str) -> tuple[Money, ...]:

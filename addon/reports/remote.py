@@ -1,4 +1,4 @@
-"""Clockify's own aggregates (summary groups, weekly rows, report totals) as values.
+"""Clockify's own aggregates (summary groups, report totals) as values.
 
 We compute reports ourselves (`aggregate.py`), but we also show Clockify's numbers and
 cross-check our engine against them, so its answers are kept as plain values here, parsed by
@@ -14,14 +14,11 @@ sent `{}` (unknown, not zero).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from addon.reports.money import Money
 
 __all__ = [
     "ClockifySummary",
-    "ClockifyWeekly",
-    "GroupDay",
     "ReportAmount",
     "ReportTotals",
     "SummaryGroup",
@@ -54,22 +51,13 @@ class ReportTotals:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupDay:
-    """One day of a weekly row or of the weekly report's `totalsByDay`."""
-
-    date: date
-    duration: int
-    amount: Money | None
-
-
-@dataclass(frozen=True, slots=True)
 class SummaryGroup:
-    """One row of Clockify's summary or weekly report (both use its GroupOneDto).
+    """One row of Clockify's summary report (its GroupOneDto).
 
     `dimension` is the grouping of this level (PROJECT, USER, TIMEENTRY...) and `id` its key:
     `""` for "Without project" and kin, the description for TIMEENTRY, the ISO day for DATE.
     `path` is `(dimension, id)` from the top group down to this one, so a row is identified
-    even where Clockify repeats ids under different parents. `days` is set on weekly rows only.
+    even where Clockify repeats ids under different parents.
     `amounts` is the row's `amounts[{type, value, amountByCurrency}]` where Clockify sends it
     (live rows, golden fixture): the only per-currency figures a group can carry.
     """
@@ -83,7 +71,6 @@ class SummaryGroup:
     color: str
     path: tuple[tuple[str, str], ...]
     children: tuple[SummaryGroup, ...]
-    days: tuple[GroupDay, ...] = ()
     amounts: tuple[ReportAmount, ...] = ()
 
 
@@ -93,18 +80,4 @@ class ClockifySummary:
 
     groups: tuple[str, ...]
     rows: tuple[SummaryGroup, ...]
-    totals: ReportTotals | None
-
-
-@dataclass(frozen=True, slots=True)
-class ClockifyWeekly:
-    """A weekly report: its days, rows with one `GroupDay` per day, and per-day totals.
-
-    `by_day` and the rows' `days` are empty for the guide's `weeks[]` variant, which carries no
-    per-day numbers.
-    """
-
-    days: tuple[date, ...]
-    rows: tuple[SummaryGroup, ...]
-    by_day: tuple[GroupDay, ...]
     totals: ReportTotals | None

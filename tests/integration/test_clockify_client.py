@@ -1,5 +1,5 @@
 """`ClockifyClient` against the sandbox over real HTTP: pages, page-size caps, range splitting,
-weekly windows, the regular API, regional hosts, every fault, and every typed refusal.
+the regular API, regional hosts, every fault, and every typed refusal.
 
 One sandbox (module scope) holds several generated workspaces; each test reads the sandbox's
 request recorder for what the client actually sent.
@@ -258,20 +258,6 @@ def test_a_period_over_a_year_is_requested_year_by_year(
     assert [r.status for r in harness.requests(site, "/reports/detailed")] == [200] * 3
 
 
-def test_weekly_report_is_requested_in_exact_seven_day_windows(harness: Harness) -> None:
-    site = harness.sites["pro"]
-    harness.reset()
-    three_weeks = DateRange(date(2025, 1, 6), date(2025, 1, 24))  # 19 days
-
-    with harness.client(site) as client:
-        weeks = client.weekly(_query(site, three_weeks), "USER")
-
-    assert len(weeks) == 3
-    assert [len(week.days) for week in weeks] == [7, 7, 7]
-    assert weeks[-1].days[-1] == date(2025, 1, 26)  # the last week runs past the period
-    assert [r.status for r in harness.requests(site, "/reports/weekly")] == [200] * 3
-
-
 def test_summary_totals_equal_the_detailed_entries(
     harness: Harness, pro_entries: list[TimeEntry]
 ) -> None:
@@ -500,12 +486,12 @@ def test_a_validation_error_carries_clockifys_message_and_is_not_retried(
     harness.reset()
 
     with harness.client(site) as client, pytest.raises(ClockifyRejectedRequest) as caught:
-        client.weekly(_query(site, DateRange(date(2025, 1, 6), date(2025, 1, 12))), "CLIENT")
+        client.summary(_query(site, DateRange(date(2025, 1, 6), date(2025, 1, 12))), ["COLOR"])
 
     assert caught.value.clockify_code == 501
-    assert "weeklyFilter.group" in caught.value.clockify_message
+    assert "summaryFilter.groups" in caught.value.clockify_message
     assert caught.value.status == 422
-    assert len(harness.requests(site, "/reports/weekly")) == 1
+    assert len(harness.requests(site, "/reports/summary")) == 1
 
 
 def test_a_missing_scope_is_a_forbidden_error_naming_the_scope(harness: Harness) -> None:

@@ -1,4 +1,4 @@
-"""Clockify's summary and weekly reports, and their totals, parse alike in every served variant.
+"""Clockify's summary report and its totals parse alike in every served variant.
 
 Against the real sandbox (see `reports_helpers.py`); the parsed summaries are also checked
 against our own engine (`build_summary`) over the detailed entries of the same period.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,12 +18,11 @@ from addon.clockify.errors import ClockifyResponseError
 from addon.clockify.summaries import (
     parse_detailed_totals,
     parse_summary_report,
-    parse_weekly_report,
 )
 from addon.reports.aggregate import build_summary
 from addon.reports.model import GroupBy, SummaryRow, TimeEntry
 from addon.reports.money import Money
-from addon.reports.remote import ClockifySummary, ClockifyWeekly, ReportTotals, SummaryGroup
+from addon.reports.remote import ClockifySummary, ReportTotals, SummaryGroup
 from sandbox import GUIDE, LIVE, OFFICIAL, ShapeMode, TokenIssuer
 from tests.integration.reports_helpers import (
     CURRENCY,
@@ -33,8 +32,6 @@ from tests.integration.reports_helpers import (
     shape_name,
 )
 
-MONDAY = date(2025, 1, 6)
-WEEK = {"dateRangeStart": "2025-01-06T00:00:00", "dateRangeEnd": "2025-01-12T23:59:59.999"}
 EXACT = ShapeMode(money="float")  # unrounded cents: each row is rounded once, by our parser
 GROUPINGS = [
     ("PROJECT",),
@@ -64,7 +61,7 @@ VARIANTS = [
 
 
 class Fetch:
-    """Summaries and weeks as served, each parsed once per (shape, grouping)."""
+    """Summaries as served, each parsed once per (shape, grouping)."""
 
     def __init__(self, reports: Reports) -> None:
         self.reports = reports
@@ -79,11 +76,6 @@ class Fetch:
                 raw, groups=groups, currency_fallback=CURRENCY
             )
         return self.summaries[key]
-
-    def weekly(self, shape: ShapeMode, group: str) -> ClockifyWeekly:
-        body = {**WEEK, "weeklyFilter": {"group": group}}
-        raw = self.reports.post("weekly", body, shape)
-        return parse_weekly_report(raw, group=group, currency_fallback=CURRENCY)
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +132,6 @@ def _walk(rows: Sequence[SummaryGroup]) -> Iterator[SummaryGroup]:
         yield from _walk(row.children)
 
 
-def _without_days(rows: tuple[SummaryGroup, ...]) -> tuple[SummaryGroup, ...]:
-    return tuple(replace(r, days=(), children=_without_days(r.children)) for r in rows)
-
-
 # -- every variant, same model -----------------------------------------------------------------
 
 
@@ -160,23 +148,6 @@ def test_summary_variant_parses_to_the_official_model(
 
     assert parsed.rows == _lossy_rows(reference.rows, shape)
     assert parsed.totals == _lossy_totals(reference.totals, shape)
-
-
-@pytest.mark.parametrize("shape", [*VARIANTS, ShapeMode(weekly="weeks")], ids=shape_name)
-@pytest.mark.parametrize("group", ["USER", "PROJECT"])
-def test_weekly_variant_parses_to_the_official_model(
-    fetch: Fetch, shape: ShapeMode, group: str
-) -> None:
-    reference = fetch.weekly(_reference(shape), group)
-
-    parsed = fetch.weekly(shape, group)
-
-    assert parsed.days == reference.days
-    assert parsed.totals == _lossy_totals(reference.totals, shape)
-    if shape.weekly == "weeks":  # the guide's shape has no per-day numbers
-        assert (parsed.rows, parsed.by_day) == (_without_days(reference.rows), ())
-    else:
-        assert (parsed.rows, parsed.by_day) == (reference.rows, reference.by_day)
 
 
 def test_integer_and_float_cents_differ_at_most_by_rounding_each_entry(fetch: Fetch) -> None:
@@ -226,27 +197,6 @@ def test_timeentry_rows_keep_their_own_key_and_the_full_composite_mapping(fetch:
     day, user, _ = leaves[0].path
     assert day[0] == "DATE" and date.fromisoformat(day[1])
     assert user[0] == "USER" and user[1]
-
-
-# -- weekly ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("group", ["USER", "PROJECT"])
-def test_weekly_report_has_exactly_seven_days_that_add_up(fetch: Fetch, group: str) -> None:
-    weekly = fetch.weekly(OFFICIAL, group)
-
-    week = tuple(MONDAY + timedelta(days=n) for n in range(7))
-    assert weekly.days == week
-    assert tuple(d.date for d in weekly.by_day) == week
-    assert weekly.totals is not None and weekly.rows
-    assert sum(d.duration for d in weekly.by_day) == weekly.totals.duration
-    for row in _walk(weekly.rows):
-        assert tuple(d.date for d in row.days) == week
-        assert sum(d.duration for d in row.days) == row.duration
-    for n, day in enumerate(weekly.by_day):
-        assert sum(r.days[n].duration for r in weekly.rows) == day.duration
-    assert {r.dimension for r in weekly.rows} == {group}
-    assert {c.dimension for r in weekly.rows for c in r.children} == {"USER", "PROJECT"} - {group}
 
 
 # -- our engine agrees -------------------------------------------------------------------------
@@ -340,22 +290,6 @@ def _summary() -> dict[str, Any]:
         ],
         "donutChart": [],
     }
-
-
-def _weekly() -> dict[str, Any]:
-    def day() -> dict[str, Any]:
-        return {"date": "2025-01-06", "duration": 60, "amount": None}
-
-    return {
-        "groupOne": [{"id": "u1", "name": "Ada", "duration": 60, "days": [day(), day()]}],
-        "totals": [],
-        "totalsByDay": [day()],
-    }
-
-
-def _weeks() -> dict[str, Any]:
-    group = {"id": "u1", "name": "Ada", "duration": 60, "amount": 1}
-    return {"weeks": [{"weekStart": "2025-01-06", "weekEnd": "2025-01-12", "groups": [group]}]}
 
 
 def _with(body: dict[str, Any], path: tuple[str | int, ...], value: object) -> dict[str, Any]:
@@ -462,31 +396,6 @@ def test_malformed_summary_names_the_path_and_never_the_value(
         assert value not in str(caught.value)
 
 
-WEEKLY_ERRORS = [
-    (_weekly, ("totalsByDay",), MISSING, r"^totalsByDay: expected an array, got null"),
-    (_weekly, ("totalsByDay", 0, "date"), "06/01/2025", r"^totalsByDay\[0\]\.date: expected a"),
-    (_weekly, ("totalsByDay", 0, "date"), "2025-02-30", r"^totalsByDay\[0\]\.date: "),
-    (_weekly, ("groupOne", 0, "days"), {}, r"^groupOne\[0\]\.days: expected an array"),
-    (_weekly, ("groupOne", 0, "days", 1), {"date": "2025-01-07"}, r"days\[1\]\.duration: missing"),
-    (_weekly, ("totals",), [{"totalTime": 1}], r"^totals\[0\]\.totalBillableTime: missing"),
-    (_weeks, ("weeks",), {}, r"^weeks: expected an array"),
-    (_weeks, ("weeks", 0, "weekEnd"), "2025-01-05", r"^weeks\[0\]\.weekEnd: expected 0 to 6"),
-    (_weeks, ("weeks", 0, "weekEnd"), "2025-02-28", r"^weeks\[0\]\.weekEnd: expected 0 to 6"),
-    (_weeks, ("weeks", 0, "weekStart"), None, r"^weeks\[0\]\.weekStart: expected a string"),
-    (_weeks, ("weeks", 0, "groups", 0, "name"), MISSING, r"^weeks\[0\]\.groups\[0\]\.name: miss"),
-]
-
-
-@pytest.mark.parametrize(("make", "path", "value", "message"), WEEKLY_ERRORS)
-def test_malformed_weekly_names_the_path(
-    make: Any, path: tuple[str | int, ...], value: object, message: str
-) -> None:
-    assert parse_weekly_report(make(), group="USER", currency_fallback="EUR").rows
-
-    with pytest.raises(ClockifyResponseError, match=message):
-        parse_weekly_report(_with(make(), path, value), group="USER", currency_fallback="EUR")
-
-
 @pytest.mark.parametrize("totals", [[], [None], None, {}, [None, None]])
 def test_absent_totals_parse_to_none(totals: object) -> None:
     body = _with(_summary(), ("totals",), totals)
@@ -508,5 +417,3 @@ def test_caller_must_name_the_requested_groups() -> None:
         parse_summary_report(_summary(), groups=(), currency_fallback="EUR")
     with pytest.raises(ValueError, match="groups"):
         parse_summary_report(_summary(), groups="PROJECT", currency_fallback="EUR")
-    with pytest.raises(ValueError, match="group"):
-        parse_weekly_report(_weekly(), group="TAG", currency_fallback="EUR")

@@ -37,7 +37,6 @@ def _group(
         "",
         (),
         children,
-        (),
         amounts,
     )
 
