@@ -28,14 +28,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, TextIO
 
-from addon.render.detailed_table import DetailedText, detailed_columns, detailed_rows
-from addon.render.i18n import DurationStyle, Formatter
+from addon.render.csvfields import FORMULA_FIRSTS, EntryFields, neutralise
+from addon.render.detailed_table import DetailedText, detailed_columns, tag_names
+from addon.render.i18n import Formatter
 from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_table
 from addon.render.tables import Cell, Column, Kind, Row, Table
 from addon.reports.model import Invoice, Summary, TimeEntry
-from addon.reports.money import round_ratio
 
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter
@@ -54,13 +54,6 @@ __all__ = [
 
 BOM: Final = "\ufeff"
 """Written first on request: Excel reads UTF-8 only when the file starts with it."""
-
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """`text`, prefixed with `'` when a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _raw(value: object) -> str:
@@ -199,30 +192,6 @@ def write_invoice_csv(invoice: Invoice, fmt: Formatter, out: TextIO, *, bom: boo
             writer.writerow([section, neutralise(text)])
 
 
-class _EntryFields:
-    """The CSV fields of a detailed row's figures, memoised (bounded) and built from integers.
-
-    A duration gives seconds, decimal hours and its text; an amount its major units, currency
-    and text: the same strings `_fields` makes from `Cell`s, without a `Decimal` or `Cell`.
-    """
-
-    def __init__(self, fmt: Formatter) -> None:
-        self.fmt = fmt
-        self.decimal_hours = fmt.durations is DurationStyle.DECIMAL
-        self.hours_text = fmt.number_pattern(2)
-        self.duration = lru_cache(maxsize=8192)(self._duration)
-        self.amount = lru_cache(maxsize=8192)(self._money)
-
-    def _duration(self, seconds: int) -> tuple[str, str, str]:
-        hours, text = self.hours_text.parts(round_ratio(seconds * 100, 3600))  # `fmt.hours`
-        text = text if self.decimal_hours else self.fmt.duration(seconds)
-        return str(seconds), hours, neutralise(text)
-
-    def _money(self, minor: int, currency: str) -> tuple[str, str, str]:
-        major, text = self.fmt.money_pattern(currency).parts(minor)
-        return major, currency, neutralise(text)
-
-
 def write_entries_csv(
     entries: Iterable[TimeEntry],
     fmt: Formatter,
@@ -233,35 +202,36 @@ def write_entries_csv(
 ) -> None:
     """Detailed entries, streamed: each row is written as it is read, so memory stays flat.
 
-    The same columns and bytes as `write_table_csv` over `detailed_table`, without building
-    a `Cell` per value: the row is a tuple of typed values and its fields come from caches.
+    The same columns and bytes as `write_table_csv` over `detailed_table` (the order of
+    `DetailedRow`), without a `Cell` or a row tuple per entry: each entry is read here and its
+    figures come from `EntryFields` (`csvfields.py`), text fields neutralised inline.
     """
     writer = _start(out, bom)
     writer.writerow([f for column in detailed_columns(fmt) for f in _headers(column)])
-    text = DetailedText(fmt)
-    figures = _EntryFields(fmt)
-    duration, amount, no_amount = figures.duration, figures.amount, ("", "", "")
-    yes_no = {flag: neutralise(word) for flag, word in text.yes_no.items()}
-
-    @lru_cache(maxsize=4096)
-    def day_fields(day: date) -> tuple[str, str]:
-        return day.isoformat(), neutralise(text.date(day))
-
-    write = writer.writerow
-    for row in detailed_rows(entries, zone):
-        day, user, project, client, task, note, tags, billable, seconds, rate, earned = row
+    figures = EntryFields(fmt, zone)
+    day, duration, amount = figures.day, figures.duration, figures.amount
+    rate_fields = lru_cache(maxsize=1024)(amount)  # hourly rates repeat, amounts rarely
+    yes_no = {flag: neutralise(word) for flag, word in DetailedText(fmt).yes_no.items()}
+    no_amount, firsts, write = ("", "", ""), FORMULA_FIRSTS, writer.writerow
+    for e in entries:
+        user, note = e.user.name, e.description
+        project = e.project.name if e.project else ""
+        client = e.client.name if e.client else ""
+        task = e.task.name if e.task else ""
+        tags = tag_names(e.tags)
+        rate, earned = e.hourly_rate, e.earned
         write(
             (
-                *day_fields(day),
-                neutralise(user),
-                neutralise(project),
-                neutralise(client),
-                neutralise(task),
-                neutralise(note),
-                neutralise(tags),
-                yes_no[billable],
-                *duration(seconds),
-                *(no_amount if rate is None else amount(rate.minor, rate.currency)),
+                *day(e.start),
+                "'" + user if user[:1] in firsts else user,
+                "'" + project if project[:1] in firsts else project,
+                "'" + client if client[:1] in firsts else client,
+                "'" + task if task[:1] in firsts else task,
+                "'" + note if note[:1] in firsts else note,
+                "'" + tags if tags[:1] in firsts else tags,
+                yes_no[e.billable],
+                *duration(e.duration),
+                *(no_amount if rate is None else rate_fields(rate.minor, rate.currency)),
                 *(no_amount if earned is None else amount(earned.minor, earned.currency)),
             )
         )

@@ -24,7 +24,14 @@ from addon.reports.model import Ref, TimeEntry
 from addon.reports.money import Money
 from addon.reports.periods import load_zone
 
-__all__ = ["DetailedRow", "DetailedText", "detailed_columns", "detailed_rows", "detailed_table"]
+__all__ = [
+    "DetailedRow",
+    "DetailedText",
+    "detailed_columns",
+    "detailed_rows",
+    "detailed_table",
+    "tag_names",
+]
 
 DetailedRow = tuple[date, str, str, str, str, str, str, bool, int, Money | None, Money | None]
 """Day (in the report's zone), user, project, client, task, description, tags (joined with
@@ -55,7 +62,7 @@ def detailed_rows(entries: Iterable[TimeEntry], zone: str = "UTC") -> Iterator[D
             e.client.name if e.client else "",
             e.task.name if e.task else "",
             e.description,
-            _tag_names(e.tags),
+            tag_names(e.tags),
             e.billable,
             e.duration,
             e.hourly_rate,
@@ -63,7 +70,7 @@ def detailed_rows(entries: Iterable[TimeEntry], zone: str = "UTC") -> Iterator[D
         )
 
 
-def _tag_names(tags: tuple[Ref, ...]) -> str:
+def tag_names(tags: tuple[Ref, ...]) -> str:
     if len(tags) == 1:  # the common case, without a join
         return tags[0].name
     return ", ".join([tag.name for tag in tags]) if tags else ""

@@ -34,7 +34,7 @@ from babel.numbers import (
     parse_pattern,
 )
 
-__all__ = ["ScaledPattern", "date_text", "decimal_pattern", "money_pattern"]
+__all__ = ["ScaledPattern", "date_text", "decimal_pattern", "money_pattern", "parts_function"]
 
 _PROBES: Final = (0, 1, -1, 7, 99, 100, -100, 1234, 12345, -12345, 1_234_567, -98_765_432_101)
 
@@ -86,6 +86,33 @@ class ScaledPattern:
             digits = digits[:-size]
             size = self.grouping[1]
         return digits + tail
+
+
+def parts_function(pattern: ScaledPattern) -> Callable[[int], tuple[str, str]]:
+    """`pattern.parts` specialised for two places and groups of three, the common case.
+
+    For writers that print a figure per row (the detailed CSV): the hot path is one `divmod`
+    and two f-strings with the affixes and separators bound in a closure. Negative units,
+    other place counts, other groupings and Babel-only patterns use `pattern.parts`.
+    """
+    general = pattern.parts
+    if pattern.slow is not None or pattern.places != 2:
+        return general
+    if pattern.grouping != (3, 3) or pattern.min_int > 1:
+        return general
+    prefix, suffix, decimal = pattern.prefixes[0], pattern.suffixes[0], pattern.decimal
+    group = pattern.group
+
+    def parts(units: int) -> tuple[str, str]:
+        if units < 0:
+            return general(units)
+        whole, fraction = divmod(units, 100)
+        if whole < 1000:
+            return f"{whole}.{fraction:02d}", f"{prefix}{whole}{decimal}{fraction:02d}{suffix}"
+        number = f"{whole:,}".replace(",", group)
+        return f"{whole}.{fraction:02d}", f"{prefix}{number}{decimal}{fraction:02d}{suffix}"
+
+    return parts
 
 
 def _compile(

@@ -140,7 +140,9 @@ def test_detailed_csv_streams_to_a_text_stream() -> None:
     assert records[0]["Description"] == "Task 0 =cmd"
 
 
-@pytest.mark.parametrize("locale", ["en", "de_DE", "fr_FR", "ja"])
+@pytest.mark.parametrize(
+    "locale", ["en", "de_DE", "fr_FR", "es", "it", "nl", "pt", "ja", "de_CH", "en_IN"]
+)
 def test_streamed_entries_csv_is_byte_identical_to_the_table_csv(locale: str) -> None:
     fmt = Formatter(locale)
     entries = [*hostile_entries(), *many_entries(1_500)]
