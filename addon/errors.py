@@ -22,8 +22,9 @@
 
 Views and use cases only `raise`. `register_error_handlers` turns every error, including
 Werkzeug's own `HTTPException`s and unexpected bugs, into `{"error": code, "message": text}`
-(plus `field` when the error names one), or into the error page when the request came to the
-sidebar page, because JSON inside an iframe helps nobody. A bug answers a generic 500 carrying
+(plus `field` when the error names one, and what its `details()` adds, such as the `problems`
+of a refused e-invoice), or into the error page when the request came to the sidebar page,
+because JSON inside an iframe helps nobody. A bug answers a generic 500 carrying
 a request id, and its traceback goes to the log, never to the caller.
 """
 
@@ -64,6 +65,10 @@ class AddonError(Exception):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
+
+    def details(self) -> dict[str, object]:
+        """More JSON for the answer beyond `error`, `message` and `field` (none by default)."""
+        return {}
 
 
 class BadRequest(AddonError):
@@ -156,14 +161,21 @@ def _field_of(exc: Exception) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _answer(status: int, code: str, message: str, field: str | None = None) -> Response:
+def _answer(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: dict[str, object] | None = None,
+) -> Response:
     """The error as the caller can read it: the sidebar's error page, or JSON for the rest."""
     if request.blueprint == SIDEBAR_BLUEPRINT:
         page = render_template("error.html", status=status, message=message)
         return Response(page, status=status, mimetype="text/html")
-    body = {"error": code, "message": message}
+    body: dict[str, object] = {"error": code, "message": message}
     if field:
         body["field"] = field
+    body.update(details or {})
     response = jsonify(body)
     response.status_code = status
     return response
@@ -174,7 +186,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(AddonError)
     def _explain(exc: AddonError) -> Response:
-        return _answer(exc.status, exc.code, str(exc), _field_of(exc))
+        return _answer(exc.status, exc.code, str(exc), _field_of(exc), exc.details())
 
     @app.errorhandler(ReportError)
     def _report(exc: ReportError) -> Response:

@@ -13,7 +13,9 @@ real scheduled email. `--check` delivers that run at once (one tick at its due i
 fetches the shell page, the iframe and the outbox and checks the message is listed there; through
 the sidebar's API it builds a summary (and downloads its PDF) and issues one invoice, whose time
 must end up marked invoiced in the sandbox (the test-suite runs it so `make demo` cannot silently
-rot).
+rot). Then it asks for that invoice's e-invoices: refused with every problem while the forms are
+empty (the demo prefills nothing), and each format downloads once it has filled them with the
+public sample values of `sandbox.demo_einvoices`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from addon.services.schedule_spec import ReportSpec, ScheduleSpec
 from addon.settings import LogFormat, Secret, Settings
 from addon.store.crypto import TokenCipher
 from addon.store.migrate import upgrade
+from sandbox.demo_einvoices import check_einvoices
 from sandbox.served import ServedApp
 from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
@@ -275,6 +278,7 @@ def _check_report(demo: Demo, sidebar: str) -> None:
     marking = issued.json().get("clockify", {}) if issued.status_code == 201 else {}
     if marking.get("state") != "marked":
         raise RuntimeError(f"issuing did not mark the time invoiced: {issued.text[:300]}")
+    check_einvoices(api, demo.addon_url, issued.json())
 
 
 def _finished(demo: Demo, api: requests.Session, body: dict[str, Any]) -> dict[str, Any]:
@@ -317,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
             + "\n  Sample schedule  : 'Weekly summary' is first sent at "
             + demo.first_send.astimezone().strftime("%H:%M:%S")
             + " (then daily); watch the sent mail page"
+            + "\n  E-invoices       : Invoices tab: fill the seller and a client's billing"
+            + "\n                     details, issue an invoice, then its E-invoice button"
+            + "\n                     (test IBAN: DE89 3704 0044 0532 0130 00)"
             + "\n\n  Open this URL to see the add-on inside the Clockify-like page:\n\n    "
             + demo.open_url
             + "\n\n  Press Ctrl-C to stop.\n",

@@ -67,13 +67,17 @@ def check_vat_id(field: str, value: str) -> str:
     return vat_id
 
 
+def _mod97(iban: str) -> int:
+    """ISO 13616's remainder; `iban` must already be ASCII letters and digits."""
+    return int("".join(str(int(char, 36)) for char in iban[4:] + iban[:4])) % 97
+
+
 def check_iban(field: str, value: str) -> str:
     """An IBAN without spaces whose ISO 13616 check digits are right (mod 97 == 1)."""
     iban = re.sub(r"\s", "", value).upper()
     if not iban:
         return ""
-    digits = "".join(str(int(char, 36)) for char in iban[4:] + iban[:4])
-    if not _IBAN.fullmatch(iban) or int(digits) % 97 != 1:
+    if not _IBAN.fullmatch(iban) or _mod97(iban) != 1:
         raise InvalidDetails(f"{field}: {shorten(value)} is not a valid IBAN.")
     return iban
 

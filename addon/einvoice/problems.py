@@ -25,9 +25,11 @@ __all__ = [
     "Problem",
 ]
 
-SELLER_FORM: Final = "Invoice settings → Seller"
-BUYER_FORM: Final = "Client settings → E-invoice"
-TAX_FORM: Final = "Invoice settings → Taxes"
+# Where the sidebar sets each (addon/static/sidebar/einvoices.js); `addon.services.einvoices`
+# also answers the form as a code (`where`) that the sidebar names in the viewer's language.
+SELLER_FORM: Final = "Invoices tab → Seller details"
+BUYER_FORM: Final = "Invoices tab → Client billing details"
+TAX_FORM: Final = "Invoices tab → Seller details → VAT categories"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from addon.reports.model import GroupBy, NonWorkTime
 from addon.reports.periods import Weekday
 from addon.reports.terms import MAX_DUE_DAYS, LineGrouping
 from addon.schedules import Coverage, Frequency
+from addon.services.einvoice_bodies import BuyerInput, SellerInput
 
 __all__ = [
     "MAX_BODY",
@@ -275,5 +276,7 @@ REQUEST_BODIES: Final = {
     "PUT /api/schedules/{id}": ScheduleBody,
     "POST /api/schedules/next": ScheduleBody,
     "POST /api/schedules/{id}/test": TestEmailRequest,
+    "PUT /api/einvoice/seller": SellerInput,
+    "PUT /api/einvoice/clients/{client_id}": BuyerInput,
 }
 """Every operation that takes a body, and the type that both reads and describes it."""

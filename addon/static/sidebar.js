@@ -25,7 +25,7 @@ if (here.searchParams.has("auth_token")) {
   window.history.replaceState(null, "", here.pathname + here.search + here.hash);
 }
 
-/** An answer of the API that was not 2xx: `{error, message, field?}` plus the HTTP status. */
+/** An answer of the API that was not 2xx: `{error, message, field?, problems?}` plus the status. */
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.message || `HTTP ${status}`);
@@ -33,6 +33,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.error || "http_error";
     this.field = body?.field || null;
+    this.problems = body?.problems || []; // a refused e-invoice: every reason at once
   }
 }
 

@@ -28,10 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from addon.store.db import Base, UTCDateTime
+from addon.store.einvoices import EInvoiceBuyer, EInvoiceSeller
 
 __all__ = [
     "DeliveryRun",
     "DeliveryState",
+    "EInvoiceBuyer",
+    "EInvoiceSeller",
     "Installation",
     "InstallationStatus",
     "InvoiceSequence",

@@ -19,7 +19,7 @@ from addon.services import invoices, report_jobs
 from addon.services.bodies import IssueRequest, TestEmailRequest
 from addon.services.report_jobs import Started
 from addon.services.report_spec import ReportRequest, read_request
-from addon.web import api_invoices, api_workspace, runtime
+from addon.web import api_einvoices, api_invoices, api_workspace, runtime
 from addon.web.api_workspace import current_defaults
 from addon.web.downloads import file_response, requested_format
 from addon.web.requests import json_object
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     """Register the report APIs; called by create_app."""
     app.register_blueprint(bp)
     app.register_blueprint(api_invoices.bp)
+    app.register_blueprint(api_einvoices.bp)
     api_workspace.init_app(app)
 
 

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from addon.services.schedules import DeliveryState
 from addon.web.openapi_bodies import REF, body_components, request_body
+from addon.web.openapi_einvoices import EINVOICE_SCHEMAS, einvoice_paths
 from addon.web.openapi_reports import REPORT_SCHEMAS, report_paths
 
 __all__ = ["bp", "document"]
@@ -133,7 +134,7 @@ def _schemas() -> dict[str, Any]:
     A Schedule is a `ScheduleInput` whose read-only fields are all present.
     """
     generated = body_components()
-    written = {**_SCHEMAS, **REPORT_SCHEMAS}
+    written = {**_SCHEMAS, **REPORT_SCHEMAS, **EINVOICE_SCHEMAS}
     clash = sorted(set(generated) & set(written))
     if clash:
         raise RuntimeError(f"OpenAPI components defined twice: {', '.join(clash)}")
@@ -251,7 +252,7 @@ def document() -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "security": [{"session": []}],
-        "paths": {**paths, **report_paths()},
+        "paths": {**paths, **report_paths(), **einvoice_paths()},
         "components": {
             "securitySchemes": {
                 "session": {

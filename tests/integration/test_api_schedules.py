@@ -337,6 +337,10 @@ def test_openapi_document_describes_the_real_responses(api: Api, runtime: Runtim
         "/api/invoices/{number}/mark",
         "/api/schedules/{id}/test",
         "/api/schedules/next",
+        "/api/einvoice/seller",
+        "/api/einvoice/clients/{client_id}",
+        "/api/invoices/{number}/einvoice/check",
+        "/api/invoices/{number}/einvoice",
     }
     assert set(document["paths"]) == expected
 

@@ -11,7 +11,7 @@ from addon.runtime import Runtime
 from addon.schedules import Cadence
 from addon.services.schedule_spec import ScheduleSpec
 from addon.services.schedules import save_schedule
-from addon.store import invoices, jobs, runs
+from addon.store import einvoices, invoices, jobs, runs
 from addon.store.db import Base
 from addon.store.permits import RateLimiter
 from addon.store.repositories import workspace_tables
@@ -67,6 +67,12 @@ def test_every_table_with_workspace_data_is_purged(
             )
             row = save_schedule(session, workspace_id, _spec(), created_by=None, now=_NOW)
             runs.claim_run(session, row, date(2026, 11, 23), _PERIOD, "me", _NOW, _LEASE)
+            einvoices.save_seller(
+                session, workspace_id, version=1, document={"legal_name": "Me"}, now=_NOW
+            )
+            einvoices.save_buyer(
+                session, workspace_id, "c1", version=1, document={"name": "Them"}, now=_NOW
+            )
             jobs.create_job(
                 session,
                 workspace_id=workspace_id,

@@ -40,6 +40,7 @@ RULES = {
         "addon.clockify",
         "addon.store",
         "addon.mail",
+        "addon.einvoice",  # e-invoices of issued invoices (addon.services.einvoices)
     ),
     "addon/jobs": (
         "addon.jobs",

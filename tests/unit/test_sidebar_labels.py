@@ -65,6 +65,10 @@ def test_every_label_the_page_asks_for_exists() -> None:
     asked = set()
     for script in scripts:
         asked |= set(re.findall(r'\bt\(\s*"(\w+)"', script.read_text(encoding="utf-8")))
+        # The e-invoice forms name their labels in tables ("ei_city") and by code (ei_cat_S).
+        asked |= set(re.findall(r'"(ei_\w+)"', script.read_text(encoding="utf-8")))
+    asked |= {f"ei_cat_{code}" for code in ("S", "Z", "E", "AE", "K", "G", "O")}
+    asked |= {f"ei_where_{form}" for form in ("seller", "taxes", "buyer", "invoice")}
     template = TEMPLATE.read_text(encoding="utf-8")
     asked |= set(re.findall(r'data-i18n(?:-placeholder|-aria-label)?="(\w+)"', template))
 

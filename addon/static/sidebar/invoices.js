@@ -1,10 +1,12 @@
-// The Invoices tab: every issued invoice (GET /api/invoices), each downloadable in four formats.
+// The Invoices tab: every issued invoice (GET /api/invoices), each downloadable in four formats
+// and, through its "E-invoice" panel, as an e-invoice (sidebar/einvoices.js, with the forms).
 // Issued invoices are re-rendered by the server from their stored snapshot, so a download today
 // shows exactly what was issued. "In Clockify" says whether the invoice's time entries are marked
 // invoiced there; every state but marked offers to mark them (POST /api/invoices/<n>/mark, which
 // is idempotent, so a retry after a failure or an unfinished run is always safe).
 
 import { busy, el, showBanner } from "./dom.js";
+import { initEInvoices } from "./einvoices.js";
 import { day } from "./format.js";
 import { t } from "./i18n.js";
 import { markingCell, markingSentence } from "./marking.js";
@@ -16,6 +18,16 @@ export function initInvoices(context) {
   const table = document.getElementById("invoices-table");
   const body = document.getElementById("invoices");
   let fresh = false;
+  const einvoices = initEInvoices(context);
+
+  function einvoiceButton(invoice) {
+    const button = el("button", {
+      type: "button", class: "secondary small", dataset: { action: "einvoice" },
+      "aria-label": t("ei_of", { number: invoice.number }),
+    }, t("ei_button"));
+    button.addEventListener("click", () => einvoices.panel.open(invoice.number));
+    return button;
+  }
 
   function markButton(invoice) {
     const button = el("button", {
@@ -65,7 +77,7 @@ export function initInvoices(context) {
       el("td", { class: "marking" }, markingCell(marking),
         marking.state === "marked" ? null : markButton(invoice)),
       el("td", {}, el("div", { class: "downloads", role: "group", "aria-label": `${t("downloads")} ${invoice.number}` },
-        downloadButtons(api, path, invoice.number))));
+        downloadButtons(api, path, invoice.number), einvoiceButton(invoice))));
   }
 
   async function load() {
@@ -92,6 +104,7 @@ export function initInvoices(context) {
   document.getElementById("invoices-reload").addEventListener("click", load);
   return {
     show() {
+      einvoices.show();
       if (!fresh) {
         load();
       }

@@ -11,7 +11,9 @@ def test_iban_is_stored_without_spaces_after_its_check_digits_pass() -> None:
     assert SellerDetails(iban="de89 3704 0044 0532 0130 00").iban == "DE89370400440532013000"
 
 
-@pytest.mark.parametrize("iban", ["DE89 3704 0044 0532 0130 01", "DE89", "not an iban"])
+@pytest.mark.parametrize(
+    "iban", ["DE89 3704 0044 0532 0130 01", "DE89", "not an iban", "DE89\U000d55e0370400440532"]
+)
 def test_iban_with_wrong_check_digits_is_refused(iban: str) -> None:
     with pytest.raises(InvalidDetails, match=r"seller\.iban"):
         SellerDetails(iban=iban)

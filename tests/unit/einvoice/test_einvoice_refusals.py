@@ -81,7 +81,7 @@ def test_each_tax_needs_a_vat_category() -> None:
     problems = check_einvoice(invoice, make_details(), Profile.FACTURX)
 
     (problem,) = problems
-    assert problem.field == "vat.taxes" and "Invoice settings → Taxes" in problem.message
+    assert problem.field == "vat.taxes" and "Seller details → VAT categories" in problem.message
 
 
 def test_untaxed_lines_need_a_vat_category() -> None:

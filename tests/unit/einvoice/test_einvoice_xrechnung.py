@@ -76,7 +76,7 @@ def test_a_problem_says_where_to_set_the_field() -> None:
     (problem,) = check_einvoice(INVOICE, details, Profile.XRECHNUNG_CII)
 
     assert str(problem) == (
-        "seller.iban: set the IBAN payments go to in Invoice settings → Seller [BR-DE-23]"
+        "seller.iban: set the IBAN payments go to in Invoices tab → Seller details [BR-DE-23]"
     )
 
 
