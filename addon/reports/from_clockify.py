@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from addon.reports.summary_rows import WITHOUT
 from addon.reports.model import (
     ClockifyCheck,
     GroupBy,
@@ -37,6 +36,7 @@ from addon.reports.model import (
 from addon.reports.money import Money
 from addon.reports.periods import Weekday, month_start, week_start
 from addon.reports.remote import ClockifySummary, SummaryGroup
+from addon.reports.summary_rows import WITHOUT
 
 __all__ = ["amount_bound", "group_amounts", "summary_from_clockify"]
 
