@@ -65,10 +65,12 @@ class Attachment(StrEnum):
 
 
 class ReportKind(StrEnum):
-    """Which report: time summed by groups, or invoice drafts per client and currency."""
+    """Which report: time summed by groups, invoice drafts per client and currency, or every
+    time entry on its own row (detailed)."""
 
     SUMMARY = "summary"
     INVOICE = "invoice"
+    DETAILED = "detailed"
 
 
 _Id = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -86,7 +88,10 @@ _Groups = Annotated[
     tuple[GroupBy, ...],
     Meta(
         max_length=3,
-        description="Distinct; a summary has 1 to 3 groups, an invoice 0 to 3",
+        description=(
+            "Distinct; a summary has 1 to 3 groups, an invoice 0 to 3, a detailed report none"
+            " (omitted: none)"
+        ),
         extra_json_schema={"uniqueItems": True},
     ),
 ]
@@ -120,10 +125,13 @@ class InvoiceOptions(Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     second_tax_percent: _Percent = None
     discount_percent: _Percent = None
     notes: Annotated[str, Meta(max_length=MAX_NOTES)] = ""
+    timesheet: Annotated[
+        bool, Meta(description="Append the time entries behind each line (a timesheet)")
+    ] = False
 
 
 class ReportRequest(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A summary or invoice report to build (`POST /api/reports`)."""
+    """A summary, invoice or detailed report to build (`POST /api/reports`)."""
 
     kind: ReportKind = ReportKind.SUMMARY
     start: date

@@ -33,7 +33,7 @@ from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSched
 from addon.services import bodies
 from addon.services.bodies import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from addon.services.body_errors import InvalidBody, read_body
-from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec
+from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec, groups_of
 from addon.store.models import Schedule
 from addon.store.schedules import ScheduleColumns
 
@@ -166,7 +166,7 @@ class ScheduleSpec:
             report = ReportSpec(
                 kind=wire.kind,
                 filters=ReportFilters.of(wire.filters),
-                groups=wire.groups,
+                groups=groups_of(wire.kind, wire.groups, data),
                 locale=wire.locale,
                 durations=wire.durations,
                 week_start=wire.week_start,

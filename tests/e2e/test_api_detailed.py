@@ -1,0 +1,59 @@
+"""The detailed report through the API: a job previews one page, downloads hold every row, and
+what they add up to is what Clockify's totals said (the check)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.e2e.report_api import Stack, summary_body
+
+
+def _detailed_body() -> dict[str, object]:
+    body = summary_body(kind="detailed")
+    del body["groups"]  # a detailed report has none; omitted means none
+    return body
+
+
+def test_detailed_job_previews_a_page_and_downloads_every_row(lite: Stack) -> None:
+    api = lite.session_for()
+
+    done = api.report(_detailed_body())
+
+    result = done["result"]
+    check, rows = result["check"], result["rows"]
+    assert rows["total"] == check["entries"] > 100  # every fetched entry is listed
+    assert rows["shown"] == 100
+    assert result["html"].count('<tr class="cr-depth-0') == 100
+    assert f'data-total="{rows["total"]}"' in result["html"]
+    # SEPARATE: worked time in the totals, breaks and time off apart; together Clockify's.
+    assert result["totals"]["duration"] + rows["non_work"]["duration"] == check["duration_seconds"]
+
+    csv_file = api("GET", f"/jobs/{done['id']}/download", params={"format": "csv"})
+    assert csv_file.status_code == 200, csv_file.text
+    records = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    data = records[1 : records.index([])]
+    assert len(data) == check["entries"]
+    seconds_at = records[0].index("duration_seconds")
+    assert sum(int(r[seconds_at]) for r in data) == check["duration_seconds"]
+
+    xlsx = api("GET", f"/jobs/{done['id']}/download", params={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
+    assert sum(1 for _ in sheet.iter_rows()) == 1 + check["entries"]
+
+    pdf = api("GET", f"/jobs/{done['id']}/download", params={"format": "pdf"})
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) >= 1
+    html = api("GET", f"/jobs/{done['id']}/download", params={"format": "html"}).text
+    assert html.count('<tr class="cr-depth-0') == 100
+
+
+def test_detailed_report_with_groups_is_refused_naming_the_field(lite: Stack) -> None:
+    api = lite.session_for()
+
+    answer = api("POST", "/reports", {**_detailed_body(), "groups": ["PROJECT"]})
+
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "groups"
