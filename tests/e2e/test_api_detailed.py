@@ -4,7 +4,10 @@ what they add up to is what Clockify's totals said (the check)."""
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
+from email.message import EmailMessage
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -57,3 +60,38 @@ def test_detailed_report_with_groups_is_refused_naming_the_field(lite: Stack) ->
 
     assert answer.status_code == 422
     assert answer.json()["field"] == "groups"
+
+
+def test_detailed_schedule_emails_a_csv_with_every_entry(lite: Stack) -> None:
+    api = lite.session_for()
+    created = api(
+        "POST",
+        "/schedules",
+        {
+            "name": "Weekly entries",
+            "kind": "detailed",
+            "frequency": "WEEKLY",
+            "weekday": "MONDAY",
+            "hour": 8,
+            "zone": "Europe/Berlin",
+            "coverage": "PREVIOUS_WEEK",
+            "formats": ["csv", "xlsx", "pdf"],
+            "recipients": {"to": ["boss@example.com"]},
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["groups"] == []
+
+    sent = api.wait(api("POST", f"/schedules/{created.json()['id']}/test", {}).json())
+
+    assert sent["state"] == "done", sent
+    same_period = {"start": sent["result"]["period_start"], "end": sent["result"]["period_end"]}
+    expected = api.report({**_detailed_body(), **same_period})["result"]["rows"]["total"]
+    message = email.message_from_bytes(lite.inbox.received[0].content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    files = {part.get_filename().rsplit(".", 1)[1]: part for part in message.iter_attachments()}
+    assert sorted(files) == ["csv", "pdf", "xlsx"]
+    text = files["csv"].get_payload(decode=True).decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text)))
+    data = records[1 : records.index([])] if [] in records else records[1:]
+    assert len(data) == expected > 0
