@@ -6,6 +6,8 @@
 // "itens", and a Dutch invoice is made "definitief" rather than issued.
 
 const EN = {
+  kind_detailed: "Detailed (time entries)",
+  timesheet: "Add a timesheet (the entries behind each line)",
   tagline: "Summary reports and invoices from this workspace's tracked time.",
   sections: "Sections", tab_report: "Report", tab_invoices: "Invoices", tab_schedules: "Schedules",
   dismiss: "Dismiss", loading: "Loading…", reload: "Reload", cancel: "Cancel", confirm: "Confirm", save: "Save schedule",
@@ -98,6 +100,8 @@ const EN = {
 };
 
 const DE = {
+  kind_detailed: "Detailliert (Zeiteinträge)",
+  timesheet: "Stundenzettel anhängen (die Einträge zu jeder Position)",
   tagline: "Zusammenfassende Berichte und Rechnungen aus der erfassten Zeit dieses Workspaces.",
   sections: "Bereiche", tab_report: "Bericht", tab_invoices: "Rechnungen", tab_schedules: "Zeitpläne",
   dismiss: "Schließen", loading: "Wird geladen…", reload: "Neu laden", cancel: "Abbrechen", confirm: "Bestätigen",
@@ -194,6 +198,8 @@ const DE = {
 };
 
 const FR = {
+  kind_detailed: "Détaillé (entrées de temps)",
+  timesheet: "Joindre une feuille de temps (les entrées de chaque ligne)",
   tagline: "Rapports récapitulatifs et factures à partir du temps suivi dans cet espace de travail.",
   sections: "Sections", tab_report: "Rapport", tab_invoices: "Factures", tab_schedules: "Planifications",
   dismiss: "Fermer", loading: "Chargement…", reload: "Actualiser", cancel: "Annuler", confirm: "Confirmer",
@@ -291,6 +297,8 @@ const FR = {
 };
 
 const ES = {
+  kind_detailed: "Detallado (registros de tiempo)",
+  timesheet: "Añadir una hoja de horas (los registros de cada línea)",
   tagline: "Informes resumidos y facturas a partir del tiempo registrado en este espacio de trabajo.",
   sections: "Secciones", tab_report: "Informe", tab_invoices: "Facturas", tab_schedules: "Programaciones",
   dismiss: "Cerrar", loading: "Cargando…", reload: "Actualizar", cancel: "Cancelar", confirm: "Confirmar",
@@ -387,6 +395,8 @@ const ES = {
 };
 
 const IT = {
+  kind_detailed: "Dettagliato (registrazioni)",
+  timesheet: "Aggiungi un foglio ore (le registrazioni di ogni riga)",
   tagline: "Report riepilogativi e fatture dal tempo registrato in questo spazio di lavoro.",
   sections: "Sezioni", tab_report: "Report", tab_invoices: "Fatture", tab_schedules: "Pianificazioni",
   dismiss: "Chiudi", loading: "Caricamento…", reload: "Aggiorna", cancel: "Annulla", confirm: "Conferma",
@@ -484,6 +494,8 @@ const IT = {
 };
 
 const NL = {
+  kind_detailed: "Gedetailleerd (tijdregistraties)",
+  timesheet: "Urenstaat toevoegen (de registraties achter elke regel)",
   tagline: "Samenvattende rapporten en facturen op basis van de geregistreerde tijd in deze workspace.",
   sections: "Onderdelen", tab_report: "Rapport", tab_invoices: "Facturen", tab_schedules: "Planningen",
   dismiss: "Sluiten", loading: "Laden…", reload: "Vernieuwen", cancel: "Annuleren", confirm: "Bevestigen",
@@ -575,6 +587,8 @@ const NL = {
 };
 
 const PT = {
+  kind_detailed: "Detalhado (registros de tempo)",
+  timesheet: "Anexar folha de horas (os registros de cada linha)",
   tagline: "Relatórios resumidos e faturas a partir do tempo registrado neste espaço de trabalho.",
   sections: "Seções", tab_report: "Relatório", tab_invoices: "Faturas", tab_schedules: "Agendamentos",
   dismiss: "Fechar", loading: "Carregando…", reload: "Atualizar", cancel: "Cancelar", confirm: "Confirmar",
@@ -670,6 +684,8 @@ const PT = {
 };
 
 const JA = {
+  kind_detailed: "詳細 (時間エントリ)",
+  timesheet: "タイムシートを添付 (各明細の時間エントリ)",
   tagline: "このワークスペースで記録された時間から、集計レポートと請求書を作成します。", sections: "セクション", tab_report: "レポート",
   tab_invoices: "請求書", tab_schedules: "スケジュール", dismiss: "閉じる", loading: "読み込み中…", reload: "再読み込み",
   cancel: "キャンセル", confirm: "確定", save: "スケジュールを保存", any: "すべて", none: "なし", search: "検索",

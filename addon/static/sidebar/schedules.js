@@ -57,7 +57,7 @@ export function initSchedules(context) {
   }
 
   function row(schedule) {
-    const kinds = [t(schedule.kind === "invoice" ? "kind_invoice" : "kind_summary"),
+    const kinds = [t(`kind_${schedule.kind || "summary"}`),
       ...(schedule.formats || []).map((format) => format.toUpperCase())].join(" · ");
     const label = { "aria-describedby": `schedule-name-${schedule.id}` };
     return el("tr", { dataset: { id: String(schedule.id) }, class: schedule.paused ? "paused" : "" },
@@ -167,7 +167,7 @@ export function initSchedules(context) {
   }
 
   function showKind() {
-    document.getElementById("s-summary-options").hidden = form.elements.kind.value === "invoice";
+    document.getElementById("s-summary-options").hidden = form.elements.kind.value !== "summary";
   }
 
   function fill(schedule) {
