@@ -28,6 +28,7 @@ from addon.render.i18n import Formatter
 from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
+from addon.render.timesheet import timesheet_table
 from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
 
 __all__ = [
@@ -149,7 +150,8 @@ def render_invoice_html(
     """The invoice: parties, number and dates, lines, discount, taxes, total, terms and notes.
 
     Under the totals, how many non-work entries were not billed (so fewer hours than Clockify
-    shows are explained); last, the Clockify check line.
+    shows are explained); then the Clockify check line; last, the timesheet appendix when the
+    invoice carries one (`addon.render.timesheet`).
     """
     period = None
     if invoice.period is not None:
@@ -171,6 +173,7 @@ def render_invoice_html(
             totals=invoice_totals(invoice, fmt),
             left_out=left_out_text(invoice, fmt),
             check=check_text(invoice.check, fmt),
+            timesheet=timesheet_table(invoice, fmt),
         )
     )
     return _document(body, fmt, title) if email else body

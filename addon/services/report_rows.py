@@ -27,7 +27,7 @@ from addon.clockify.queries import Invoicing, ReportFilter
 from addon.clockify.reconcile import as_check
 from addon.reports.aggregate import build_summary
 from addon.reports.detailed import DetailedCollector, DetailedReport
-from addon.reports.invoice import InvoicePlan, build_invoice, plan_invoices
+from addon.reports.invoice import InvoiceBatch, InvoicePlan, build_invoice, plan_invoices
 from addon.reports.model import (
     ClockifyCheck,
     GroupBy,
@@ -217,9 +217,19 @@ def build_summary_of(
 
 
 def build_drafts(
-    rows: InvoiceRows, query: ReportFilter, *, terms: InvoiceTerms, issue_date: date
+    rows: InvoiceRows,
+    query: ReportFilter,
+    *,
+    terms: InvoiceTerms,
+    issue_date: date,
+    timesheet: bool = False,
 ) -> tuple[Invoice, ...]:
-    """One draft per batch of `rows`, numbered `DRAFT-1`, ..., each carrying the fetch's check."""
+    """One draft per batch of `rows`, numbered `DRAFT-1`, ..., each carrying the fetch's check.
+
+    With `timesheet`, each draft also carries the entries its lines bill, for the appendix
+    (`addon.render.timesheet`); they travel in the draft's snapshot, so an issued invoice
+    prints the same appendix for ever. Without it drafts carry none and snapshots stay small.
+    """
     if rows.bill_from is None:
         return ()
     bill_from = rows.bill_from
@@ -235,9 +245,14 @@ def build_drafts(
                 period=query.period,
             ),
             check=rows.check,
+            timesheet=_billed(batch) if timesheet else (),
         )
         for index, batch in enumerate(rows.plan.batches, start=1)
     )
+
+
+def _billed(batch: InvoiceBatch) -> tuple[TimeEntry, ...]:
+    return tuple(priced.entry for priced in batch.entries)
 
 
 def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Party:

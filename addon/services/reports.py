@@ -173,15 +173,16 @@ def fetch_invoice_drafts(
     terms: InvoiceTerms,
     issue_date: date,
     progress: Progress = _ignore,
+    timesheet: bool = False,
 ) -> tuple[Invoice, ...]:
     """One draft per client and currency of the period's billable, uninvoiced time and expenses.
 
     The rows are uninvoiced only, whatever the filter said (`fetch_invoice_rows` says why).
     Breaks, holidays and time off are never billed (`plan_invoices`); each draft counts those
-    it left out.
+    it left out. With `timesheet` each draft carries its billed entries (the appendix).
     """
     rows = fetch_invoice_rows(client, query, progress)
-    return build_drafts(rows, query, terms=terms, issue_date=issue_date)
+    return build_drafts(rows, query, terms=terms, issue_date=issue_date, timesheet=timesheet)
 
 
 def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
@@ -234,4 +235,5 @@ def build(
             terms=invoice_terms(wanted, defaults),
             issue_date=rt.now().astimezone(load_zone(wanted.zone)).date(),
             progress=job.progress,
+            timesheet=wanted.invoice.timesheet,
         )

@@ -95,3 +95,32 @@ def test_detailed_schedule_emails_a_csv_with_every_entry(lite: Stack) -> None:
     records = list(csv.reader(io.StringIO(text)))
     data = records[1 : records.index([])] if [] in records else records[1:]
     assert len(data) == expected > 0
+
+
+def test_invoice_with_the_timesheet_option_appends_its_entries_in_every_format(
+    lite: Stack,
+) -> None:
+    api = lite.session_for()
+    done = api.report({**summary_body(kind="invoice", groups=[]), "invoice": {"timesheet": True}})
+    draft = done["result"]["invoices"][0]
+    path = f"/jobs/{done['id']}/download"
+
+    files = {
+        kind: api("GET", path, params={"format": kind, "invoice": draft["key"]})
+        for kind in ("html", "csv", "xlsx", "pdf")
+    }
+    issued = api("POST", "/invoices", {"job": done["id"], "invoice": draft["key"]})
+
+    assert all(answer.status_code == 200 for answer in files.values())
+    records = list(csv.reader(io.StringIO(files["csv"].content.decode("utf-8-sig"))))
+    appendix = [record for record in records if record[:1] == ["timesheet"]]
+    assert appendix  # one row per billed entry
+    assert "cr-timesheet-table" in files["html"].text
+    book = load_workbook(io.BytesIO(files["xlsx"].content), read_only=True)
+    assert sum(1 for _ in book["Timesheet"].iter_rows()) == 1 + len(appendix)
+    pages = PdfReader(io.BytesIO(files["pdf"].content)).pages
+    assert "Timesheet" in pages[-1].extract_text()
+    assert issued.status_code == 201, issued.text
+    number = issued.json()["number"]
+    issued_csv = api("GET", f"/invoices/{number}/download", params={"format": "csv"}).text
+    assert issued_csv.count("\ntimesheet,") == len(appendix)  # the issued snapshot keeps it
