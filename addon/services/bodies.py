@@ -196,6 +196,9 @@ class ScheduleInput(Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     )
     body_template: Annotated[str, Meta(max_length=MAX_BODY)] = "{name} for {period} is attached."
     skip_when_empty: bool = False
+    timesheet: Annotated[
+        bool, Meta(description="Invoice schedules: append the entries behind each line")
+    ] = False
     id: Annotated[int, _READ_ONLY] | UnsetType = UNSET
     paused: Annotated[bool, _READ_ONLY] | UnsetType = UNSET
     created_at: _Stamp | UnsetType = UNSET

@@ -139,7 +139,7 @@ def render_content(
     if not isinstance(rows, InvoiceRows):
         raise TypeError("invoice drafts are built from InvoiceRows")
     terms = defaults.invoice_terms(zone=spec.cadence.zone, fmt=fmt)
-    invoices = build_drafts(rows, query, terms=terms, issue_date=due)
+    invoices = build_drafts(rows, query, terms=terms, issue_date=due, timesheet=spec.timesheet)
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
 
 

@@ -102,6 +102,8 @@ class ScheduleSpec:
     subject_template: str = "{name}: {period}"
     body_template: str = "{name} for {period} is attached."
     skip_when_empty: bool = False
+    timesheet: bool = False
+    """Invoice drafts carry the timesheet appendix (`addon.render.timesheet`)."""
 
     def __post_init__(self) -> None:
         _text("name", self.name, 1, MAX_NAME)
@@ -183,6 +185,7 @@ class ScheduleSpec:
             subject_template=wire.subject_template,
             body_template=wire.body_template,
             skip_when_empty=wire.skip_when_empty,
+            timesheet=wire.timesheet,
         )
 
     def report_json(self) -> dict[str, object]:
@@ -193,6 +196,7 @@ class ScheduleSpec:
             "formats": [f.value for f in self.formats],
             "locale": self.locale,
             "durations": self.durations.value,
+            "timesheet": self.timesheet,
         }
 
     def columns(self) -> ScheduleColumns:
@@ -312,6 +316,7 @@ def spec_of(row: Schedule) -> ScheduleSpec:
         subject_template=row.subject_template,
         body_template=row.body_template,
         skip_when_empty=row.skip_when_empty,
+        timesheet=bool(report.get("timesheet", False)),  # older schedules: none
     )
 
 

@@ -124,3 +124,36 @@ def test_invoice_with_the_timesheet_option_appends_its_entries_in_every_format(
     number = issued.json()["number"]
     issued_csv = api("GET", f"/invoices/{number}/download", params={"format": "csv"}).text
     assert issued_csv.count("\ntimesheet,") == len(appendix)  # the issued snapshot keeps it
+
+
+def test_invoice_schedule_with_a_timesheet_attaches_it_and_keeps_the_choice(lite: Stack) -> None:
+    api = lite.session_for()
+    created = api(
+        "POST",
+        "/schedules",
+        {
+            "name": "Monthly invoices",
+            "kind": "invoice",
+            "groups": [],
+            "timesheet": True,
+            "frequency": "MONTHLY",
+            "day_of_month": 1,
+            "hour": 8,
+            "zone": "Europe/Berlin",
+            "coverage": "PREVIOUS_MONTH",
+            "formats": ["csv"],
+            "recipients": {"to": ["boss@example.com"]},
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["timesheet"] is True
+
+    sent = api.wait(api("POST", f"/schedules/{created.json()['id']}/test", {}).json())
+
+    assert sent["state"] == "done", sent
+    message = email.message_from_bytes(lite.inbox.received[0].content, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    texts = [
+        part.get_payload(decode=True).decode("utf-8-sig") for part in message.iter_attachments()
+    ]
+    assert any("\ntimesheet," in text for text in texts)  # expense-only drafts have none

@@ -168,6 +168,7 @@ export function initSchedules(context) {
 
   function showKind() {
     document.getElementById("s-summary-options").hidden = form.elements.kind.value !== "summary";
+    document.getElementById("s-timesheet-field").hidden = form.elements.kind.value !== "invoice";
   }
 
   function fill(schedule) {
@@ -204,6 +205,7 @@ export function initSchedules(context) {
     form.elements.subject_template.value = given.subject_template ?? "{name}: {period}";
     form.elements.body_template.value = given.body_template ?? "{name} for {period} is attached.";
     form.elements.skip_when_empty.checked = Boolean(given.skip_when_empty);
+    form.elements.timesheet.checked = Boolean(given.timesheet);
     showCadence();
     showKind();
   }
@@ -290,6 +292,7 @@ export function initSchedules(context) {
       subject_template: form.elements.subject_template.value,
       body_template: form.elements.body_template.value,
       skip_when_empty: form.elements.skip_when_empty.checked,
+      timesheet: kind === "invoice" && form.elements.timesheet.checked,
     };
     if (frequency === "WEEKLY") {
       spec.weekday = form.elements.weekday.value;
