@@ -4,7 +4,7 @@ A detailed job must keep its rows for later downloads (any format, any process, 
 the preview counted), and 100,000 `TimeEntry` objects would be a list of 100,000 objects of
 about 1 KB each. So the rows are kept *columnar*: one list per field, names interned in a table
 shared by every row, instants as epoch seconds, money as minor units. That is both the job's
-snapshot (JSON in the database, about 100 bytes an entry: `MAX_ENTRIES` entries stay under
+snapshot (JSON in the database, about 120 bytes an entry: `MAX_ENTRIES` entries stay under
 `MAX_SNAPSHOT_BYTES`) and the in-memory form the renderers stream `TimeEntry`s from, one at a
 time (`DetailedReport.entries`).
 

@@ -153,7 +153,7 @@ def detailed_output(report: DetailedReport, request: ReportRequest, fmt: Formatt
     """The first `DETAILED_PAGE_ROWS` entries for the page, every entry for downloads.
 
     The snapshot is the report's compact columns (`addon.reports.detailed`): at most
-    `MAX_ENTRIES` entries, about 100 bytes each, so downloads in every format are rendered
+    `MAX_ENTRIES` entries, about 120 bytes each, so downloads in every format are rendered
     later from exactly what the preview counted, without asking Clockify again (a refetch
     could disagree with the preview, and would hold a request for minutes).
     """
