@@ -10,7 +10,9 @@ header stays the first row a script or spreadsheet reads and the data ends at th
 row: the breaks, holidays and time off (a heading row, then one row per type in the data
 columns, never counted in the total above), then the Clockify check as one sentence in the
 first column. Invoices, which have a `section` column, say the same in rows of section `note`
-(non-work entries not billed) and `check`. A report without a check has no check row.
+(non-work entries not billed) and `check`, then, with the timesheet option, an empty row, the
+appendix's header and one row of section `timesheet` per entry. A report without a check has
+no check row.
 
 Formula injection (CWE-1236): a spreadsheet evaluates a cell that starts with `=`, `+`, `-`, `@`,
 tab or carriage return, so every *text* cell that does gets a leading `'`. Raw numeric columns
@@ -35,6 +37,7 @@ from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_table
 from addon.render.tables import Cell, Column, Kind, Row, Table
+from addon.render.timesheet import timesheet_table
 from addon.reports.model import Invoice, Summary, TimeEntry
 
 if TYPE_CHECKING:
@@ -190,6 +193,12 @@ def write_invoice_csv(invoice: Invoice, fmt: Formatter, out: TextIO, *, bom: boo
     ):
         if text:
             writer.writerow([section, neutralise(text)])
+    timesheet = timesheet_table(invoice, fmt)
+    if timesheet is not None:  # the appendix, behind an empty row with its own header
+        writer.writerow([])
+        writer.writerow(["section", *(f for c in timesheet.columns for f in _headers(c))])
+        for row in timesheet.rows:
+            writer.writerow(["timesheet", *_record(timesheet.columns, row, fmt)])
 
 
 def write_entries_csv(

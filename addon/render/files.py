@@ -6,21 +6,32 @@ user downloads is byte for byte the CSV a schedule attaches for the same report.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from addon.render.csvfile import invoice_csv, summary_csv
-from addon.render.html import render_invoice_html, render_summary_html
+from addon.render.csvfile import invoice_csv, neutralise, summary_csv, write_entries_csv
+from addon.render.html import (
+    DETAILED_PAGE_ROWS,
+    render_detailed_html,
+    render_invoice_html,
+    render_summary_html,
+)
 from addon.render.i18n import Formatter
-from addon.render.pdf import render_invoice_pdf, render_summary_pdf
-from addon.render.xlsx import invoice_xlsx, summary_xlsx
+from addon.render.pdf import render_detailed_pdf, render_invoice_pdf, render_summary_pdf
+from addon.render.remarks import check_text
+from addon.render.xlsx import invoice_xlsx, summary_xlsx, write_entries_xlsx
+from addon.reports.detailed import DetailedReport
 from addon.reports.model import Invoice, Summary
 
 __all__ = [
     "ATTACHMENT_FORMATS",
     "FileFormat",
     "RenderedFile",
+    "detailed_file",
+    "detailed_remarks",
     "invoice_file",
     "slug",
     "summary_file",
@@ -92,4 +103,55 @@ def invoice_file(invoice: Invoice, fmt: Formatter, kind: FileFormat, *, stem: st
         data = render_invoice_pdf(invoice, fmt)
     else:
         data = render_invoice_html(invoice, fmt, email=True).encode("utf-8")
+    return RenderedFile(f"{stem}.{kind.value}", MEDIA_TYPES[kind], data)
+
+
+def detailed_remarks(report: DetailedReport, fmt: Formatter) -> list[str]:
+    """What a detailed report says beside its rows: non-work time counted apart (SEPARATE)."""
+    if not report.non_work.entries:
+        return []
+    return [f"{fmt.label('non_work')}: {fmt.duration(report.non_work.duration)}"]
+
+
+def detailed_file(
+    report: DetailedReport,
+    fmt: Formatter,
+    kind: FileFormat,
+    *,
+    title: str,
+    stem: str,
+    zone: str,
+    period_label: str | None = None,
+) -> RenderedFile:
+    """The detailed report in `kind`: CSV and XLSX carry every entry, streamed from the
+    compact rows; the PDF stops at `DETAILED_MAX_ROWS` with a notice; HTML shows one page
+    (`DETAILED_PAGE_ROWS`) and says how many there are."""
+    if kind is FileFormat.CSV:
+        text = io.StringIO(newline="")
+        write_entries_csv(report.entries(), fmt, text, zone=zone, bom=True)
+        check = check_text(report.check, fmt, full=True)
+        # After the data, behind an empty row, as summaries do (`csvfile` module docstring).
+        tail = [*detailed_remarks(report, fmt), *([check] if check else [])]
+        if tail:
+            csv.writer(text).writerows([[], *([neutralise(line)] for line in tail)])
+        data = text.getvalue().encode("utf-8")
+    elif kind is FileFormat.XLSX:
+        binary = io.BytesIO()
+        write_entries_xlsx(report.entries(), fmt, binary, zone=zone)
+        data = binary.getvalue()
+    elif kind is FileFormat.PDF:
+        data = render_detailed_pdf(report.entries(), fmt, title=title, zone=zone)
+    else:
+        html = render_detailed_html(
+            report.entries(DETAILED_PAGE_ROWS),
+            fmt,
+            total=report.count,
+            title=title,
+            zone=zone,
+            period_label=period_label,
+            remarks=detailed_remarks(report, fmt),
+            check=report.check,
+            email=True,
+        )
+        data = html.encode("utf-8")
     return RenderedFile(f"{stem}.{kind.value}", MEDIA_TYPES[kind], data)

@@ -13,6 +13,7 @@ email document carries a `<style>` block plus inline styles on the elements clie
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,16 +23,26 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from addon.render.chart import Bar, chart_bars, chart_title, svg_bar_chart
+from addon.render.detailed_table import detailed_table
 from addon.render.i18n import Formatter
 from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
-from addon.reports.model import Invoice, Summary
+from addon.render.timesheet import timesheet_table
+from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
 
-__all__ = ["logo_data_uri", "render_invoice_html", "render_summary_html"]
+__all__ = [
+    "DETAILED_PAGE_ROWS",
+    "logo_data_uri",
+    "render_detailed_html",
+    "render_invoice_html",
+    "render_summary_html",
+]
 
 _TEMPLATES: Final = Path(__file__).parent / "templates"
 _SIGNATURES: Final = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+DETAILED_PAGE_ROWS: Final = 100
+"""Entries a detailed report's HTML (the sidebar preview, an email body) shows at most."""
 MAX_LOGO_BYTES: Final = 512 * 1024
 """Larger logos are left out: a data: URI repeats in every email and sidebar page."""
 
@@ -139,7 +150,8 @@ def render_invoice_html(
     """The invoice: parties, number and dates, lines, discount, taxes, total, terms and notes.
 
     Under the totals, how many non-work entries were not billed (so fewer hours than Clockify
-    shows are explained); last, the Clockify check line.
+    shows are explained); then the Clockify check line; last, the timesheet appendix when the
+    invoice carries one (`addon.render.timesheet`).
     """
     period = None
     if invoice.period is not None:
@@ -161,6 +173,50 @@ def render_invoice_html(
             totals=invoice_totals(invoice, fmt),
             left_out=left_out_text(invoice, fmt),
             check=check_text(invoice.check, fmt),
+            timesheet=timesheet_table(invoice, fmt),
+        )
+    )
+    return _document(body, fmt, title) if email else body
+
+
+def render_detailed_html(
+    page: Iterable[TimeEntry],
+    fmt: Formatter,
+    *,
+    total: int,
+    title: str,
+    zone: str = "UTC",
+    period_label: str | None = None,
+    remarks: Sequence[str] = (),
+    check: ClockifyCheck | None = None,
+    email: bool = False,
+) -> str:
+    """One page of a detailed report: `page` (the caller's first rows), of `total` entries.
+
+    Never the whole report: when the page holds fewer than `total`, a notice above the table
+    says how many are shown and points to the CSV/XLSX downloads for all of them.
+    """
+    entries = list(page)  # one page: the caller bounds it
+    shown = len(entries)
+    notice = None
+    if shown < total:
+        notice = fmt.label(
+            "rows_shown", shown=fmt.number(shown, places=0), total=fmt.number(total, places=0)
+        )
+    body = (
+        _environment()
+        .get_template("detailed.html.j2")
+        .render(
+            email=email,
+            title=title,
+            period_label=period_label,
+            no_data=fmt.label("no_data") if not total else None,
+            shown_notice=notice,
+            shown=shown,
+            total=total,
+            table=detailed_table(entries, fmt, zone=zone),
+            remarks=remarks,
+            check=check_text(check, fmt),
         )
     )
     return _document(body, fmt, title) if email else body

@@ -78,6 +78,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "No",
         "rows_capped": "This PDF shows the first {shown} of {total} entries. Download the CSV or "
         "XLSX export for all of them.",
+        "rows_shown": "Showing {shown} of {total} entries. Download the CSV or "
+        "XLSX export for all of them.",
+        "timesheet": "Timesheet",
         "check_line": "Checked against Clockify: {figures}",
         "entries_one": "{count} entry",
         "entries_other": "{count} entries",
@@ -153,6 +156,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "Nein",
         "rows_capped": "Dieses PDF zeigt die ersten {shown} von {total} Einträgen. Alle Einträge "
         "enthält der CSV- oder XLSX-Export.",
+        "rows_shown": "{shown} von {total} Einträgen angezeigt. Alle Einträge "
+        "enthält der CSV- oder XLSX-Export.",
+        "timesheet": "Stundenzettel",
         "check_line": "Abgeglichen mit Clockify: {figures}",
         "entries_one": "{count} Eintrag",
         "entries_other": "{count} Einträge",
@@ -230,6 +236,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "Non",
         "rows_capped": "Ce PDF affiche les {shown} premières entrées sur {total}. Téléchargez "
         "l\u2019export CSV ou XLSX pour les obtenir toutes.",
+        "rows_shown": "{shown} entrées affichées sur {total}. Téléchargez "
+        "l\u2019export CSV ou XLSX pour les obtenir toutes.",
+        "timesheet": "Feuille de temps",
         "check_line": "Vérifié avec Clockify : {figures}",
         "entries_one": "{count} entrée",
         "entries_other": "{count} entrées",
@@ -307,6 +316,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "No",
         "rows_capped": "Este PDF muestra los primeros {shown} de {total} registros. Descargue la "
         "exportación CSV o XLSX para verlos todos.",
+        "rows_shown": "Se muestran {shown} de {total} registros. Descargue la "
+        "exportación CSV o XLSX para verlos todos.",
+        "timesheet": "Hoja de horas",
         "check_line": "Verificado con Clockify: {figures}",
         "entries_one": "{count} registro",
         "entries_other": "{count} registros",
@@ -382,6 +394,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "No",
         "rows_capped": "Questo PDF mostra le prime {shown} registrazioni su {total}. Scarica "
         "l\u2019esportazione CSV o XLSX per vederle tutte.",
+        "rows_shown": "Visualizzate {shown} registrazioni su {total}. Scarica "
+        "l\u2019esportazione CSV o XLSX per vederle tutte.",
+        "timesheet": "Foglio ore",
         "check_line": "Verificato con Clockify: {figures}",
         "entries_one": "{count} registrazione",
         "entries_other": "{count} registrazioni",
@@ -459,6 +474,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "Nee",
         "rows_capped": "Deze pdf toont de eerste {shown} van {total} registraties. Download de "
         "CSV- of XLSX-export voor alle registraties.",
+        "rows_shown": "{shown} van {total} registraties getoond. Download de CSV- "
+        "of XLSX-export voor alle registraties.",
+        "timesheet": "Urenstaat",
         "check_line": "Gecontroleerd met Clockify: {figures}",
         "entries_one": "{count} registratie",
         "entries_other": "{count} registraties",
@@ -535,6 +553,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "Não",
         "rows_capped": "Este PDF mostra os primeiros {shown} de {total} registros. Baixe a "
         "exportação em CSV ou XLSX para ver todos.",
+        "rows_shown": "Mostrando {shown} de {total} registros. Baixe a exportação "
+        "em CSV ou XLSX para ver todos.",
+        "timesheet": "Folha de horas",
         "check_line": "Conferido com o Clockify: {figures}",
         "entries_one": "{count} registro",
         "entries_other": "{count} registros",
@@ -610,6 +631,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no": "いいえ",
         "rows_capped": "このPDFには全{total}件中、最初の{shown}件のみを表示しています。"
         "すべての記録を見るには、CSVまたはXLSXのエクスポートをダウンロードしてください。",
+        "rows_shown": "全{total}件中{shown}件を表示しています。"
+        "すべての記録はCSVまたはXLSXのエクスポートでご覧ください。",
+        "timesheet": "タイムシート",
         "check_line": "Clockifyと照合済み\uff1a{figures}",
         "entries_one": "{count}件",
         "entries_other": "{count}件",

@@ -69,6 +69,7 @@ from addon.render.remarks import check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
 from addon.render.tables import Column, Kind
 from addon.render.tables import Table as View
+from addon.render.timesheet import timesheet_story
 from addon.reports.model import Invoice, Party, Summary, TimeEntry
 
 __all__ = [
@@ -263,6 +264,7 @@ def render_invoice_pdf(
         Spacer(1, 6 * mm),
         _invoice_lines(invoice, fmt, width),
         KeepTogether([*closing, *_notes(invoice, fmt)]),
+        *timesheet_story(invoice, fmt, width),  # the appendix pages, when it carries one
     ]
     return build_pdf(story, page, size, invoice.bill_from.name or AUTHOR)
 

@@ -32,6 +32,7 @@ from addon.render.invoice_tables import invoice_lines_table, invoice_totals
 from addon.render.remarks import check_pairs, check_text, left_out_text
 from addon.render.summary_tables import non_work_table, summary_currency_totals, summary_table
 from addon.render.tables import EMPTY, Cell, Column, Kind, Row, Table
+from addon.render.timesheet import timesheet_table
 from addon.reports.model import ClockifyCheck, Invoice, Summary, TimeEntry
 from addon.reports.money import Money, currency_exponent
 
@@ -275,6 +276,9 @@ def write_invoice_xlsx(invoice: Invoice, fmt: Formatter, out: BinaryIO | str) ->
     pairs = _invoice_pairs(invoice, fmt)
     _pairs_sheet(book, styles, fmt.label("invoice"), pairs, note=left_out_text(invoice, fmt))
     _write_table(book, styles, fmt.label("lines"), invoice_lines_table(invoice, fmt))
+    timesheet = timesheet_table(invoice, fmt)
+    if timesheet is not None:  # the appendix: the entries behind each line
+        _write_table(book, styles, timesheet.title, timesheet)
     _check_sheet(book, styles, invoice.check)
     book.close()
 

@@ -298,7 +298,9 @@ class Invoice:
     `actual_seconds`/`billed_seconds` are the sums over time lines; `period` is the service
     period to print, when the caller gave one. `non_work_left_out` counts the client's BREAK,
     HOLIDAY and TIME_OFF entries that were not billed; `check` is what the fetch was checked
-    against (the whole query's figures, shared by every draft of one fetch).
+    against (the whole query's figures, shared by every draft of one fetch). `timesheet` holds
+    the billed entries when the timesheet appendix was asked for (empty: no appendix; snapshots
+    stored before it existed read empty).
     """
 
     number: str
@@ -320,3 +322,4 @@ class Invoice:
     billed_seconds: int
     non_work_left_out: int = 0
     check: ClockifyCheck | None = None
+    timesheet: tuple[TimeEntry, ...] = ()

@@ -83,7 +83,9 @@ def _encode(value: Any) -> Any:
         return [_encode(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         encoded = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        encoded["type"] = type(value).__name__
+        # The union tag; a dataclass with its own `type` field (TimeEntry) keeps that field,
+        # and may therefore never be a member of a union.
+        encoded.setdefault("type", type(value).__name__)
         return encoded
     raise InvalidSnapshot(f"cannot store a {type(value).__name__} in a snapshot")
 

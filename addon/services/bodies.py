@@ -66,10 +66,12 @@ class Attachment(StrEnum):
 
 
 class ReportKind(StrEnum):
-    """Which report: time summed by groups, or invoice drafts per client and currency."""
+    """Which report: time summed by groups, invoice drafts per client and currency, or every
+    time entry on its own row (detailed)."""
 
     SUMMARY = "summary"
     INVOICE = "invoice"
+    DETAILED = "detailed"
 
 
 _Id = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -87,7 +89,10 @@ _Groups = Annotated[
     tuple[GroupBy, ...],
     Meta(
         max_length=3,
-        description="Distinct; a summary has 1 to 3 groups, an invoice 0 to 3",
+        description=(
+            "Distinct; a summary has 1 to 3 groups, an invoice 0 to 3, a detailed report none"
+            " (omitted: none)"
+        ),
         extra_json_schema={"uniqueItems": True},
     ),
 ]
@@ -121,10 +126,13 @@ class InvoiceOptions(Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     second_tax_percent: _Percent = None
     discount_percent: _Percent = None
     notes: Annotated[str, Meta(max_length=MAX_NOTES)] = ""
+    timesheet: Annotated[
+        bool, Meta(description="Append the time entries behind each line (a timesheet)")
+    ] = False
 
 
 class ReportRequest(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A summary or invoice report to build (`POST /api/reports`)."""
+    """A summary, invoice or detailed report to build (`POST /api/reports`)."""
 
     kind: ReportKind = ReportKind.SUMMARY
     start: date
@@ -189,6 +197,9 @@ class ScheduleInput(Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     )
     body_template: Annotated[str, Meta(max_length=MAX_BODY)] = "{name} for {period} is attached."
     skip_when_empty: bool = False
+    timesheet: Annotated[
+        bool, Meta(description="Invoice schedules: append the entries behind each line")
+    ] = False
     id: Annotated[int, _READ_ONLY] | UnsetType = UNSET
     paused: Annotated[bool, _READ_ONLY] | UnsetType = UNSET
     created_at: _Stamp | UnsetType = UNSET

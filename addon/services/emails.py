@@ -1,6 +1,8 @@
 """What a scheduled email says: the report fetched for the run's period, rendered for mail.
 
-Summary schedules fetch the detailed report and build the summary with our engine. Invoice
+Summary schedules fetch the detailed report and build the summary with our engine. Detailed
+schedules attach every entry as CSV/XLSX (the PDF up to its cap) and show the first page of
+entries in the body. Invoice
 schedules send **drafts**, one per client and currency, numbered `DRAFT-1`, `DRAFT-2`, ...: they
 never consume a number of the gap-free sequence. We chose that because issuing is a legal act an
 admin takes (`addon.services.invoices` from the sidebar), while a run may be sent twice in
@@ -24,11 +26,19 @@ from addon.clockify.client import ClockifyClient
 from addon.errors import MailFailed
 from addon.mail.compose import Attachment, Recipients, compose, fill_template, sender_address
 from addon.mail.smtp import MailError, SmtpSender
-from addon.render.files import RenderedFile, invoice_file, slug, summary_file
+from addon.render.files import (
+    FileFormat,
+    RenderedFile,
+    detailed_file,
+    invoice_file,
+    slug,
+    summary_file,
+)
 from addon.render.html import render_invoice_html, render_summary_html
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text, left_out_text
-from addon.reports.model import Invoice, Summary
+from addon.reports.detailed import DetailedReport, collect
+from addon.reports.model import Invoice, NonWorkTime, Summary
 from addon.reports.periods import DateRange, load_zone
 from addon.runtime import Runtime
 from addon.schedules import covered_period
@@ -73,7 +83,9 @@ def rows_needed(workspace_id: str, spec: ScheduleSpec, period: DateRange) -> Row
     kind needs; what the email groups, formats, says or attaches is not part of it.
     """
     query = spec.filters.query(period, spec.cadence.zone)
-    rows = Rows.ENTRIES if spec.kind is ReportKind.SUMMARY else Rows.INVOICE
+    rows = {ReportKind.SUMMARY: Rows.ENTRIES, ReportKind.DETAILED: Rows.DETAILED}.get(
+        spec.kind, Rows.INVOICE
+    )
     return rows_key(workspace_id, query, rows)
 
 
@@ -118,10 +130,16 @@ def render_content(
             non_work=spec.filters.non_work_time,
         )
         return _summary_content(summary, spec, fmt, period, subject, intro, stem)
+    if spec.kind is ReportKind.DETAILED:
+        if not isinstance(rows, DetailedReport):
+            raise TypeError("a detailed report is built from a DetailedReport")
+        if spec.filters.non_work_time is not NonWorkTime.INCLUDE:  # fetched with every row
+            rows = collect(rows.entries(), spec.filters.non_work_time, rows.check)
+        return _detailed_content(rows, spec, fmt, period, subject, intro, stem)
     if not isinstance(rows, InvoiceRows):
         raise TypeError("invoice drafts are built from InvoiceRows")
     terms = defaults.invoice_terms(zone=spec.cadence.zone, fmt=fmt)
-    invoices = build_drafts(rows, query, terms=terms, issue_date=due)
+    invoices = build_drafts(rows, query, terms=terms, issue_date=due, timesheet=spec.timesheet)
     return _invoice_content(invoices, spec, fmt, subject, intro, stem)
 
 
@@ -149,6 +167,43 @@ def _summary_content(
         text=f"{intro}\n\n{spec.name} ({label})\n{total}\n{remarks}",
         attachments=tuple(attachments),
         empty=summary.totals.entries == 0,
+    )
+
+
+def _detailed_content(
+    report: DetailedReport,
+    spec: ScheduleSpec,
+    fmt: Formatter,
+    period: DateRange,
+    subject: str,
+    intro: str,
+    stem: str,
+) -> Content:
+    """The first page of entries in the body; CSV and XLSX attach every entry, the PDF up to
+    its cap (`render_detailed_pdf`)."""
+    label = fmt.period(period)
+    files = [
+        detailed_file(
+            report,
+            fmt,
+            kind,
+            title=spec.name,
+            stem=stem,
+            zone=spec.cadence.zone,
+            period_label=label,
+        )
+        for kind in (*spec.formats, FileFormat.HTML)
+    ]
+    total = f"{fmt.label('total')}: {fmt.duration(report.totals.duration)}"
+    entries = fmt.label("entries")
+    check = check_text(report.check, fmt)
+    remarks = f"{check}\n" if check else ""
+    return Content(
+        subject=subject,
+        html=files[-1].data.decode("utf-8"),
+        text=f"{intro}\n\n{spec.name} ({label})\n{entries}: {report.count}\n{total}\n{remarks}",
+        attachments=tuple(_attachment(file) for file in files[:-1]),
+        empty=report.count == 0,
     )
 
 

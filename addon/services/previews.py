@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from addon.render.html import render_invoice_html, render_summary_html
+from addon.render.files import detailed_remarks
+from addon.render.html import (
+    DETAILED_PAGE_ROWS,
+    render_detailed_html,
+    render_invoice_html,
+    render_summary_html,
+)
 from addon.render.i18n import Formatter
 from addon.render.remarks import check_text
+from addon.reports.detailed import MAX_ENTRIES, DetailedReport
 from addon.reports.model import ClockifyCheck, Invoice, Summary, Totals
 from addon.reports.money import Money
 from addon.reports.snapshot import invoice_to_json, summary_to_json
@@ -24,6 +31,7 @@ from addon.services.report_spec import ReportRequest
 __all__ = [
     "JobOutput",
     "check_json",
+    "detailed_output",
     "invoice_json",
     "invoice_key",
     "invoices_output",
@@ -138,4 +146,40 @@ def invoices_output(
             "invoices": [{**invoice_json(d, fmt), "issued_number": None} for d in drafts],
         },
         {"invoices": {invoice_key(d): invoice_to_json(d) for d in drafts}},
+    )
+
+
+def detailed_output(report: DetailedReport, request: ReportRequest, fmt: Formatter) -> JobOutput:
+    """The first `DETAILED_PAGE_ROWS` entries for the page, every entry for downloads.
+
+    The snapshot is the report's compact columns (`addon.reports.detailed`): at most
+    `MAX_ENTRIES` entries, about 120 bytes each, so downloads in every format are rendered
+    later from exactly what the preview counted, without asking Clockify again (a refetch
+    could disagree with the preview, and would hold a request for minutes).
+    """
+    html = render_detailed_html(
+        report.entries(DETAILED_PAGE_ROWS),
+        fmt,
+        total=report.count,
+        title=fmt.label("detailed_report"),
+        zone=request.zone,
+        period_label=fmt.period(request.period),
+        remarks=detailed_remarks(report, fmt),
+        check=report.check,
+    )
+    return JobOutput(
+        {
+            "html": html,
+            "totals": totals_json(report.totals, fmt),
+            "check": check_json(report.check, fmt),
+            "invoices": [],
+            "rows": {
+                "shown": min(report.count, DETAILED_PAGE_ROWS),
+                "total": report.count,
+                "max": MAX_ENTRIES,
+                "non_work": totals_json(report.non_work, fmt),
+                "left_out": report.left_out,
+            },
+        },
+        {"detailed": report.to_json()},
     )

@@ -20,14 +20,27 @@ from typing import Any, Final
 
 from addon.errors import Conflict, InvalidInput, NotFound, TooManyJobs
 from addon.mail.compose import Recipients
-from addon.render.files import FileFormat, RenderedFile, invoice_file, slug, summary_file
+from addon.render.files import (
+    FileFormat,
+    RenderedFile,
+    detailed_file,
+    invoice_file,
+    slug,
+    summary_file,
+)
 from addon.render.i18n import Formatter
+from addon.reports.detailed import DetailedReport, detailed_from_json
 from addon.reports.snapshot import invoice_from_json, summary_from_json
 from addon.runtime import Runtime
 from addon.services import emails, reports
 from addon.services.defaults import WorkspaceDefaults
 from addon.services.installations import stored_defaults
-from addon.services.previews import JobOutput, invoices_output, summary_output
+from addon.services.previews import (
+    JobOutput,
+    detailed_output,
+    invoices_output,
+    summary_output,
+)
 from addon.services.report_spec import ReportRequest
 from addon.services.reports import JobProgress
 from addon.services.schedule_spec import ReportKind
@@ -174,6 +187,9 @@ def _build(
     if isinstance(built, tuple):
         context.progress("rendering", len(built))
         return invoices_output(built, wanted, fmt)
+    if isinstance(built, DetailedReport):
+        context.progress("rendering", built.count)
+        return detailed_output(built, wanted, fmt)
     context.progress("rendering", built.totals.entries or 0)
     return summary_output(built, wanted, fmt)
 
@@ -225,7 +241,7 @@ def job_file(
 ) -> RenderedFile:
     """The finished report in one format; an invoice job names the draft by its key."""
     job = _one_job(rt, workspace_id, job_id, with_snapshot=True)
-    if job.kind not in {ReportKind.SUMMARY.value, ReportKind.INVOICE.value}:
+    if job.kind not in set(ReportKind):
         raise NotFound(f"job {job_id} has nothing to download")
     if job.state != store.JobState.DONE or job.snapshot is None:
         raise Conflict(f"job {job_id} is {job.state}; download it when it is done")
@@ -239,6 +255,16 @@ def job_file(
             kind,
             title=fmt.label("summary"),
             stem=f"summary-{span}",
+            period_label=fmt.period(wanted.period),
+        )
+    if job.kind == ReportKind.DETAILED.value:
+        return detailed_file(
+            detailed_from_json(job.snapshot["detailed"]),
+            fmt,
+            kind,
+            title=fmt.label("detailed_report"),
+            stem=f"detailed-{span}",
+            zone=wanted.zone,
             period_label=fmt.period(wanted.period),
         )
     invoice = invoice_from_json(draft_snapshot(job, draft))

@@ -26,7 +26,8 @@ from addon.clockify.names import WorkspaceNames, fill_entries, fill_expenses
 from addon.clockify.queries import Invoicing, ReportFilter
 from addon.clockify.reconcile import as_check
 from addon.reports.aggregate import build_summary
-from addon.reports.invoice import InvoicePlan, build_invoice, plan_invoices
+from addon.reports.detailed import DetailedCollector, DetailedReport
+from addon.reports.invoice import InvoiceBatch, InvoicePlan, build_invoice, plan_invoices
 from addon.reports.model import (
     ClockifyCheck,
     GroupBy,
@@ -47,6 +48,7 @@ __all__ = [
     "RowsKey",
     "build_drafts",
     "build_summary_of",
+    "fetch_detailed",
     "fetch_entry_rows",
     "fetch_invoice_rows",
     "fetch_rows",
@@ -67,6 +69,8 @@ class Rows(StrEnum):
     """Detailed time entries (a summary)."""
     INVOICE = "invoice"
     """Uninvoiced entries and expenses, plus the workspace and its clients (drafts)."""
+    DETAILED = "detailed"
+    """Detailed time entries kept compact (`DetailedReport`); never a tuple of entries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +123,7 @@ class InvoiceRows:
     clients: Mapping[str, ClientInfo]
 
 
-ReportRows = EntryRows | InvoiceRows
+ReportRows = EntryRows | InvoiceRows | DetailedReport
 
 
 def fetch_rows(client: ClockifyClient, key: RowsKey, progress: Progress = _ignore) -> ReportRows:
@@ -128,6 +132,8 @@ def fetch_rows(client: ClockifyClient, key: RowsKey, progress: Progress = _ignor
         raise ValueError("fetch_rows: the client is not the key's workspace")
     if key.rows is Rows.ENTRIES:
         return fetch_entry_rows(client, key.query, progress)
+    if key.rows is Rows.DETAILED:
+        return fetch_detailed(client, key.query, NonWorkTime.INCLUDE, progress)
     return fetch_invoice_rows(client, key.query, progress)
 
 
@@ -141,6 +147,29 @@ def fetch_entry_rows(
     entries = tuple(fill_entries(fetched, names))
     progress("entries", len(entries))
     return EntryRows(entries, as_check(fetched.expected))
+
+
+def fetch_detailed(
+    client: ClockifyClient,
+    query: ReportFilter,
+    non_work: NonWorkTime = NonWorkTime.SEPARATE,
+    progress: Progress = _ignore,
+) -> DetailedReport:
+    """The period's entries, names filled in, collected compactly as they arrive (so memory
+    holds the compact columns, never a tuple of entries), with their check.
+
+    A fetch shared by several schedules (`addon.delivery.sharing`) keeps every row (INCLUDE);
+    each schedule then applies its own non-work choice (`addon.services.emails`).
+    """
+    progress("entries", 0)
+    names = WorkspaceNames(client)
+    fetched = client.detailed_checked(query, on_rows=lambda n: progress("entries", n))
+    collector = DetailedCollector(non_work)
+    for entry in fill_entries(fetched, names):
+        collector.add(entry)
+    report = collector.finish(as_check(fetched.expected))
+    progress("entries", report.count)
+    return report
 
 
 def fetch_invoice_rows(
@@ -188,9 +217,19 @@ def build_summary_of(
 
 
 def build_drafts(
-    rows: InvoiceRows, query: ReportFilter, *, terms: InvoiceTerms, issue_date: date
+    rows: InvoiceRows,
+    query: ReportFilter,
+    *,
+    terms: InvoiceTerms,
+    issue_date: date,
+    timesheet: bool = False,
 ) -> tuple[Invoice, ...]:
-    """One draft per batch of `rows`, numbered `DRAFT-1`, ..., each carrying the fetch's check."""
+    """One draft per batch of `rows`, numbered `DRAFT-1`, ..., each carrying the fetch's check.
+
+    With `timesheet`, each draft also carries the entries its lines bill, for the appendix
+    (`addon.render.timesheet`); they travel in the draft's snapshot, so an issued invoice
+    prints the same appendix for ever. Without it drafts carry none and snapshots stay small.
+    """
     if rows.bill_from is None:
         return ()
     bill_from = rows.bill_from
@@ -206,9 +245,14 @@ def build_drafts(
                 period=query.period,
             ),
             check=rows.check,
+            timesheet=_billed(batch) if timesheet else (),
         )
         for index, batch in enumerate(rows.plan.batches, start=1)
     )
+
+
+def _billed(batch: InvoiceBatch) -> tuple[TimeEntry, ...]:
+    return tuple(priced.entry for priced in batch.entries)
 
 
 def _bill_to(client_id: str, name: str, known: Mapping[str, ClientInfo]) -> Party:

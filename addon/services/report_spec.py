@@ -47,6 +47,7 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "ReportSpec",
+    "groups_of",
     "read_request",
 ]
 
@@ -127,6 +128,14 @@ class ReportFilters:
         }
 
 
+def groups_of(
+    kind: ReportKind, groups: tuple[GroupBy, ...], body: Mapping[str, Any]
+) -> tuple[GroupBy, ...]:
+    """The groups a body asked for: a detailed report that does not name any has none (the
+    Struct's default, one group, is a summary's)."""
+    return () if kind is ReportKind.DETAILED and "groups" not in body else groups
+
+
 def _enum(kind: type[E], name: str, value: object) -> E:
     if isinstance(value, kind):
         return value
@@ -146,7 +155,8 @@ class ReportSpec:
     """What a report shows, whatever period it covers: kind, filters, groups, language.
 
     Validated on construction, raising `InvalidInput` naming the field: a summary has 1 to 3
-    distinct groups, an invoice 0 to 3 (its lines' grouping); the locale must be one the
+    distinct groups, an invoice 0 to 3 (its lines' grouping), a detailed report none (a body
+    that omits `groups` gets none: `groups_of`); the locale must be one the
     renderer speaks. Enum fields also accept their string values (stored JSON, the CLI).
     """
 
@@ -167,6 +177,8 @@ class ReportSpec:
         except (ValueError, TypeError):
             names = ", ".join(GroupBy)
             raise InvalidInput("groups", f"groups must be taken from {names}.") from None
+        if kind is ReportKind.DETAILED and groups:
+            raise InvalidInput("groups", "A detailed report has no groups: a row per entry.")
         low = 1 if kind is ReportKind.SUMMARY else 0
         if not low <= len(groups) <= 3 or len(set(groups)) != len(groups):
             raise InvalidInput("groups", f"A {kind} report has {low} to 3 distinct groups.")
@@ -196,6 +208,7 @@ class InvoiceOptions:
     second_tax_percent: Decimal | None = None
     discount_percent: Decimal | None = None
     notes: str = ""
+    timesheet: bool = False
 
     def to_json(self) -> dict[str, Any]:
         def text(value: Decimal | None) -> str | None:
@@ -208,6 +221,7 @@ class InvoiceOptions:
             "second_tax_percent": text(self.second_tax_percent),
             "discount_percent": text(self.discount_percent),
             "notes": self.notes,
+            "timesheet": self.timesheet,
         }
 
 
@@ -262,7 +276,7 @@ class ReportRequest:
             spec = ReportSpec(
                 kind=wire.kind,
                 filters=ReportFilters.of(wire.filters),
-                groups=wire.groups,
+                groups=groups_of(wire.kind, wire.groups, body),
                 locale=locale,
                 durations=wire.durations,
                 week_start=wire.week_start,
@@ -334,4 +348,5 @@ def _invoice(wire: bodies.InvoiceOptions | None) -> InvoiceOptions:
         second_tax_percent=_percent(wire.second_tax_percent, "second_tax_percent"),
         discount_percent=_percent(wire.discount_percent, "discount_percent"),
         notes=wire.notes,
+        timesheet=wire.timesheet,
     )

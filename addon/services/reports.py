@@ -29,6 +29,7 @@ from addon.clockify.reconcile import as_check
 from addon.clockify.summary_plan import clockify_groups, summary_source
 from addon.clockify.summary_walk import SummaryUnverifiable
 from addon.render.i18n import Formatter
+from addon.reports.detailed import DetailedReport
 from addon.reports.from_clockify import summary_from_clockify
 from addon.reports.model import (
     GroupBy,
@@ -46,6 +47,7 @@ from addon.services.installations import clockify_for
 from addon.services.report_rows import (
     build_drafts,
     build_summary_of,
+    fetch_detailed,
     fetch_entry_rows,
     fetch_invoice_rows,
 )
@@ -171,15 +173,16 @@ def fetch_invoice_drafts(
     terms: InvoiceTerms,
     issue_date: date,
     progress: Progress = _ignore,
+    timesheet: bool = False,
 ) -> tuple[Invoice, ...]:
     """One draft per client and currency of the period's billable, uninvoiced time and expenses.
 
     The rows are uninvoiced only, whatever the filter said (`fetch_invoice_rows` says why).
     Breaks, holidays and time off are never billed (`plan_invoices`); each draft counts those
-    it left out.
+    it left out. With `timesheet` each draft carries its billed entries (the appendix).
     """
     rows = fetch_invoice_rows(client, query, progress)
-    return build_drafts(rows, query, terms=terms, issue_date=issue_date)
+    return build_drafts(rows, query, terms=terms, issue_date=issue_date, timesheet=timesheet)
 
 
 def invoice_terms(request: ReportRequest, defaults: WorkspaceDefaults) -> InvoiceTerms:
@@ -205,8 +208,9 @@ def build(
     wanted: ReportRequest,
     defaults: WorkspaceDefaults,
     job: JobProgress,
-) -> Summary | tuple[Invoice, ...]:
-    """Fetch and build `wanted` for `workspace_id`: a summary, or one draft per client and currency.
+) -> Summary | tuple[Invoice, ...] | DetailedReport:
+    """Fetch and build `wanted` for `workspace_id`: a summary, one draft per client and
+    currency, or the detailed report's compact rows.
 
     Drafts are dated today in the report's zone, by the runtime's clock. Raises Clockify's and
     the engine's errors; `job` sees progress as rows arrive and counts Clockify requests.
@@ -223,10 +227,13 @@ def build(
                 non_work=wanted.filters.non_work_time,
                 progress=job.progress,
             )
+        if wanted.kind is ReportKind.DETAILED:
+            return fetch_detailed(client, query, wanted.filters.non_work_time, job.progress)
         return fetch_invoice_drafts(
             client,
             query,
             terms=invoice_terms(wanted, defaults),
             issue_date=rt.now().astimezone(load_zone(wanted.zone)).date(),
             progress=job.progress,
+            timesheet=wanted.invoice.timesheet,
         )

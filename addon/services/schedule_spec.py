@@ -33,7 +33,7 @@ from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSched
 from addon.services import bodies
 from addon.services.bodies import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from addon.services.body_errors import InvalidBody, read_body
-from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec
+from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec, groups_of
 from addon.store.models import Schedule
 from addon.store.schedules import ScheduleColumns
 
@@ -102,6 +102,8 @@ class ScheduleSpec:
     subject_template: str = "{name}: {period}"
     body_template: str = "{name} for {period} is attached."
     skip_when_empty: bool = False
+    timesheet: bool = False
+    """Invoice drafts carry the timesheet appendix (`addon.render.timesheet`)."""
 
     def __post_init__(self) -> None:
         _text("name", self.name, 1, MAX_NAME)
@@ -166,7 +168,7 @@ class ScheduleSpec:
             report = ReportSpec(
                 kind=wire.kind,
                 filters=ReportFilters.of(wire.filters),
-                groups=wire.groups,
+                groups=groups_of(wire.kind, wire.groups, data),
                 locale=wire.locale,
                 durations=wire.durations,
                 week_start=wire.week_start,
@@ -183,6 +185,7 @@ class ScheduleSpec:
             subject_template=wire.subject_template,
             body_template=wire.body_template,
             skip_when_empty=wire.skip_when_empty,
+            timesheet=wire.timesheet,
         )
 
     def report_json(self) -> dict[str, object]:
@@ -193,6 +196,7 @@ class ScheduleSpec:
             "formats": [f.value for f in self.formats],
             "locale": self.locale,
             "durations": self.durations.value,
+            "timesheet": self.timesheet,
         }
 
     def columns(self) -> ScheduleColumns:
@@ -312,6 +316,7 @@ def spec_of(row: Schedule) -> ScheduleSpec:
         subject_template=row.subject_template,
         body_template=row.body_template,
         skip_when_empty=row.skip_when_empty,
+        timesheet=bool(report.get("timesheet", False)),  # older schedules: none
     )
 
 

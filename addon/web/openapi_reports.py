@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from addon.render.files import FileFormat
+from addon.services.bodies import ReportKind
 from addon.services.marking import MarkingState
 from addon.web.openapi_bodies import REF, request_body
 
@@ -188,7 +189,7 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
         "required": ["id", "kind", "state", "progress", "error", "cached", "created_at"],
         "properties": {
             "id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            "kind": {"type": "string", "enum": ["summary", "invoice", "test_email"]},
+            "kind": {"type": "string", "enum": [*(k.value for k in ReportKind), "test_email"]},
             "state": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
             "progress": {
                 "type": "object",
@@ -206,8 +207,8 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
             "finished_at": {"type": ["string", "null"], "format": "date-time"},
             "result": {
                 "type": ["object", "null"],
-                "description": "Reports: html, totals, check, invoices. Test emails: recipients, "
-                "subject",
+                "description": "Reports: html, totals, check, invoices (detailed: rows). "
+                "Test emails: recipients, subject",
                 "properties": {
                     "html": _STRING,
                     "totals": _ref("Totals"),
@@ -216,6 +217,24 @@ REPORT_SCHEMAS: Final[dict[str, Any]] = {
                         "description": "null for a report not checked against Clockify",
                     },
                     "invoices": {"type": "array", "items": _ref("Draft")},
+                    "rows": {
+                        "type": "object",
+                        "description": "Detailed reports: the preview shows `shown` of `total` "
+                        "entries (every one is in the CSV/XLSX downloads); `max` is the most a "
+                        "detailed report holds",
+                        "required": ["shown", "total", "max", "non_work", "left_out"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "shown": {"type": "integer"},
+                            "total": {"type": "integer"},
+                            "max": {"type": "integer"},
+                            "non_work": _ref("Totals"),
+                            "left_out": {
+                                "type": "integer",
+                                "description": "Breaks, holidays, time off left out (EXCLUDE)",
+                            },
+                        },
+                    },
                 },
             },
         },

@@ -94,9 +94,10 @@ export function initReport(context) {
   }
 
   function showKind() {
-    const invoiceKind = form.elements.kind.value === "invoice";
-    document.getElementById("r-summary-options").hidden = invoiceKind;
-    document.getElementById("r-invoice-options").hidden = !invoiceKind;
+    // Groups are a summary's; a detailed report lists entries, an invoice has its own lines.
+    const kind = form.elements.kind.value;
+    document.getElementById("r-summary-options").hidden = kind !== "summary";
+    document.getElementById("r-invoice-options").hidden = kind !== "invoice";
   }
 
   applyPreset();
@@ -163,7 +164,7 @@ export function initReport(context) {
       if (new Set(body.groups).size !== body.groups.length || !body.groups.length) {
         fail("groups", "groups_distinct");
       }
-    } else {
+    } else if (kind === "invoice") {
       const dueDays = form.elements.due_days.value.trim();
       if (!/^\d{1,3}$/.test(dueDays)) {
         fail("invoice.due_days", "invalid_whole");
@@ -181,6 +182,7 @@ export function initReport(context) {
         due_days: Number(dueDays),
         ...taxes,
         notes: form.elements.notes.value,
+        timesheet: form.elements.timesheet.checked,
       };
     }
     if (!ok) {
@@ -299,7 +301,8 @@ export function initReport(context) {
       drafts.hidden = false;
     } else {
       downloads.replaceChildren(...downloadButtons(api,
-        (format) => `/jobs/${encodeURIComponent(job.id)}/download?format=${format}`, "summary-report"));
+        (format) => `/jobs/${encodeURIComponent(job.id)}/download?format=${format}`,
+        job.kind === "detailed" ? "detailed-report" : "summary-report"));
       drafts.replaceChildren();
       drafts.hidden = true;
     }

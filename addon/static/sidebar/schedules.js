@@ -57,7 +57,7 @@ export function initSchedules(context) {
   }
 
   function row(schedule) {
-    const kinds = [t(schedule.kind === "invoice" ? "kind_invoice" : "kind_summary"),
+    const kinds = [t(`kind_${schedule.kind || "summary"}`),
       ...(schedule.formats || []).map((format) => format.toUpperCase())].join(" · ");
     const label = { "aria-describedby": `schedule-name-${schedule.id}` };
     return el("tr", { dataset: { id: String(schedule.id) }, class: schedule.paused ? "paused" : "" },
@@ -167,7 +167,8 @@ export function initSchedules(context) {
   }
 
   function showKind() {
-    document.getElementById("s-summary-options").hidden = form.elements.kind.value === "invoice";
+    document.getElementById("s-summary-options").hidden = form.elements.kind.value !== "summary";
+    document.getElementById("s-timesheet-field").hidden = form.elements.kind.value !== "invoice";
   }
 
   function fill(schedule) {
@@ -204,6 +205,7 @@ export function initSchedules(context) {
     form.elements.subject_template.value = given.subject_template ?? "{name}: {period}";
     form.elements.body_template.value = given.body_template ?? "{name} for {period} is attached.";
     form.elements.skip_when_empty.checked = Boolean(given.skip_when_empty);
+    form.elements.timesheet.checked = Boolean(given.timesheet);
     showCadence();
     showKind();
   }
@@ -290,6 +292,7 @@ export function initSchedules(context) {
       subject_template: form.elements.subject_template.value,
       body_template: form.elements.body_template.value,
       skip_when_empty: form.elements.skip_when_empty.checked,
+      timesheet: kind === "invoice" && form.elements.timesheet.checked,
     };
     if (frequency === "WEEKLY") {
       spec.weekday = form.elements.weekday.value;
