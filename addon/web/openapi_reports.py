@@ -1,9 +1,10 @@
 """The OpenAPI description of the report APIs (`api_workspace`, `api_reports`, `api_invoices`).
 
 Kept beside `addon.web.openapi` (which merges it into the served document) so each API module's
-contract sits in one place; the answers' schemas are in `addon.web.openapi_report_schemas`. The tests validate real responses against these schemas. Request
-bodies (`ReportRequest`, `IssueRequest`, `TestEmailRequest`) are generated from their Structs by
-`addon.web.openapi_bodies`; responses refer to the enums generated with them.
+contract sits in one place; the answers' schemas are in `addon.web.openapi_report_schemas`. The
+tests validate real responses against these schemas. Request bodies (`ReportRequest`,
+`IssueRequest`, `TestEmailRequest`) are generated from their Structs by `addon.web.openapi_bodies`;
+responses refer to the enums generated with them.
 """
 
 from __future__ import annotations
