@@ -133,3 +133,8 @@ def configure_logging(settings: Settings) -> None:
     )
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    # APScheduler logs every run of the tick at INFO ("Running job ...", "... executed
+    # successfully"): two lines per tick and process that tell a person nothing; the tick logs
+    # what it did itself (`addon.delivery.scheduler.run_once`). DEBUG still shows them.
+    quiet = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(quiet)

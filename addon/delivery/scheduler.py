@@ -87,6 +87,7 @@ def add_tick_job(scheduler: BaseScheduler, runtime: Runtime, sender: Sender, own
         _job(runtime, sender, owner),
         IntervalTrigger(seconds=runtime.settings.scheduler_tick_seconds),
         id="delivery-tick",
+        name="delivery tick",  # what a log line names, rather than `_job.<locals>.<lambda>`
         max_instances=1,
         coalesce=True,
         replace_existing=True,

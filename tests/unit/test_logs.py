@@ -6,8 +6,12 @@ import json
 import logging
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 
-from addon.logs import REDACTED, JsonFormatter, install_redaction, redact
+from addon.delivery.scheduler import add_tick_job
+from addon.logs import REDACTED, JsonFormatter, configure_logging, install_redaction, redact
+from addon.runtime import Runtime
+from addon.settings import LogFormat, Settings
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJ3b3Jrc3BhY2VJZCI6IngifQ.c2lnbmF0dXJlLXBhcnQ"
 
@@ -66,3 +70,32 @@ def test_json_formatter_writes_one_redacted_object() -> None:
     entry = json.loads(line)
     assert entry["level"] == "INFO" and entry["workspace_id"] == "ws1"
     assert JWT not in line
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"), [("INFO", logging.WARNING), ("DEBUG", logging.DEBUG)]
+)
+def test_the_scheduler_library_does_not_chatter_on_every_tick(level: str, expected: int) -> None:
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    try:
+        configure_logging(Settings(log_level=level, log_format=LogFormat.TEXT))
+
+        assert logging.getLogger("apscheduler").getEffectiveLevel() == expected
+        assert logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO) is (
+            expected == logging.DEBUG
+        )
+    finally:
+        root.handlers[:], root.level = before
+        logging.getLogger("apscheduler").setLevel(logging.NOTSET)
+
+
+def test_the_tick_job_has_a_name_a_person_can_read() -> None:
+    runtime = Runtime.from_settings(Settings(database_url="sqlite://"))
+    scheduler = BackgroundScheduler(timezone="UTC")
+    try:
+        add_tick_job(scheduler, runtime, sender=None, owner="test")  # type: ignore[arg-type]  # never runs
+
+        assert [job.name for job in scheduler.get_jobs()] == ["delivery tick"]
+    finally:
+        runtime.close()
