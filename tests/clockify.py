@@ -10,8 +10,12 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from addon.manifest import LIFECYCLE_PATHS
+from addon.manifest import LIFECYCLE_PATHS, SCOPES
+from sandbox.data import Role, Workspace
+from sandbox.manifests import parse_manifest
+from sandbox.state import Installation, SandboxState
 from sandbox.tokens import ApiUrls, TokenIssuer
+from tests.sandbox.conftest import ADDON_KEY, make_manifest
 
 GLOBAL_URLS = ApiUrls(
     backend_url="https://api.clockify.me/api",
@@ -118,3 +122,24 @@ class ClockifyActions:
     ) -> TestResponse:
         body = {"workspaceId": self.workspace_id, "addonId": self.addon_id, "settings": settings}
         return self.post("SETTINGS_UPDATED", body, now=now)
+
+
+def install_in_sandbox(
+    actions: ClockifyActions, state: SandboxState, workspace: Workspace, *, issued_at: float
+) -> str:
+    """Install the add-on into `workspace` the way Clockify does: the sandbox first learns of
+    the installation (replacing any earlier one, whose calls would otherwise still be served),
+    then the add-on receives INSTALLED. Returns the installation token; `issued_at` must grow
+    from call to call, so a reinstall brings a newer token."""
+    token = actions.installation_token(now=issued_at)
+    owner = next(u for u in workspace.users.values() if u.role is Role.OWNER)
+    document = {**make_manifest("http://127.0.0.1:9"), "scopes": list(SCOPES)}
+    manifest = parse_manifest(document, expected_key=ADDON_KEY)
+    for previous in state.installations_of(workspace.id):
+        state.remove_installation(previous.addon_id, keep_log=False)
+    state.add_installation(
+        Installation(actions.addon_id, workspace.id, manifest, owner.id, owner.id, token)
+    )
+    response = actions.install(token=token)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return token

@@ -19,7 +19,6 @@ from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.errors import ClockifyTokenRejected
 from addon.clockify.transport import Transport
 from addon.errors import Conflict, NotInstalled
-from addon.manifest import SCOPES
 from addon.runtime import Runtime
 from addon.secret import Secret
 from addon.services.installations import clockify_for
@@ -27,14 +26,11 @@ from addon.store.db import create_db_engine
 from addon.store.permits import RateLimiter
 from addon.store.repositories import get_installation
 from sandbox import SandboxServer, TokenIssuer
-from sandbox.data import Role, Workspace
+from sandbox.data import Workspace
 from sandbox.generator import generate_workspace
-from sandbox.manifests import parse_manifest
 from sandbox.recorder import RequestRecord, busiest_window
-from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
-from tests.clockify import ClockifyActions
-from tests.sandbox.conftest import ADDON_KEY, make_manifest
+from tests.clockify import ClockifyActions, install_in_sandbox
 
 
 @dataclass
@@ -78,18 +74,7 @@ _issued = itertools.count(int(time.time()) - 3_600)
 
 def _register(site: Site, clockify: ClockifyActions) -> str:
     # A distinct, increasing, past `iat` per call: each reinstall brings a new token.
-    token = clockify.installation_token(now=next(_issued))
-    owner = next(u for u in site.workspace.users.values() if u.role is Role.OWNER)
-    document = {**make_manifest("http://127.0.0.1:9"), "scopes": list(SCOPES)}
-    manifest = parse_manifest(document, expected_key=ADDON_KEY)
-    for previous in site.sandbox.state.installations_of(site.workspace.id):
-        site.sandbox.state.remove_installation(previous.addon_id, keep_log=False)
-    site.sandbox.state.add_installation(
-        Installation(clockify.addon_id, site.workspace.id, manifest, owner.id, owner.id, token)
-    )
-    response = clockify.install(token=token)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return token
+    return install_in_sandbox(clockify, site.sandbox.state, site.workspace, issued_at=next(_issued))
 
 
 def _since(site: Site, started: float) -> list[RequestRecord]:

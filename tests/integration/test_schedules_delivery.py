@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from addon.delivery.runner import MailRetry, TickReport, tick
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
-from addon.manifest import SCOPES
 from addon.render.files import FileFormat
 from addon.reports.periods import Weekday
 from addon.runtime import Runtime
@@ -37,13 +36,10 @@ from addon.store.models import DeliveryRun, IssuedInvoice, Schedule
 from addon.store.repositories import get_installation
 from sandbox import SandboxServer, TokenIssuer
 from sandbox.behaviour import MATRIX, Behaviour
-from sandbox.data import Role, Workspace
+from sandbox.data import Workspace
 from sandbox.generator import generate_workspace
-from sandbox.manifests import parse_manifest
-from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
-from tests.clockify import ClockifyActions
-from tests.sandbox.conftest import ADDON_KEY, make_manifest
+from tests.clockify import ClockifyActions, install_in_sandbox
 
 REPORT_FIELDS = ("kind", "filters", "groups", "locale", "durations", "week_start")
 
@@ -79,17 +75,7 @@ def installed(clockify: ClockifyActions, site: Site) -> ClockifyActions:
     ws = site.workspace
     clockify.workspace_id = ws.id
     clockify.urls = ApiUrls.for_sandbox(site.sandbox.url, ws.region, ws.subdomain)
-    token = clockify.installation_token(now=next(_issued))
-    owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
-    document = {**make_manifest("http://127.0.0.1:9"), "scopes": list(SCOPES)}
-    manifest = parse_manifest(document, expected_key=ADDON_KEY)
-    for previous in site.sandbox.state.installations_of(ws.id):
-        site.sandbox.state.remove_installation(previous.addon_id, keep_log=False)
-    site.sandbox.state.add_installation(
-        Installation(clockify.addon_id, ws.id, manifest, owner.id, owner.id, token)
-    )
-    response = clockify.install(token=token)
-    assert response.status_code == 200, response.get_data(as_text=True)
+    install_in_sandbox(clockify, site.sandbox.state, ws, issued_at=next(_issued))
     return clockify
 
 

@@ -26,7 +26,6 @@ from addon.clockify.retry import RetryPolicy
 from addon.delivery.runner import MailRetry, TickReport, tick
 from addon.mail.compose import Recipients
 from addon.mail.smtp import SmtpSender
-from addon.manifest import SCOPES
 from addon.render.files import FileFormat
 from addon.reports.model import GroupBy
 from addon.runtime import Runtime
@@ -36,14 +35,11 @@ from addon.services.schedules import save_schedule
 from addon.settings import SmtpSecurity
 from addon.store.models import DeliveryRun, Schedule
 from sandbox import SandboxServer, TokenIssuer
-from sandbox.data import Role, Workspace
+from sandbox.data import Workspace
 from sandbox.faults import Fault, FaultKind
 from sandbox.generator import generate_workspace
-from sandbox.manifests import parse_manifest
-from sandbox.state import Installation
 from sandbox.tokens import ApiUrls
-from tests.clockify import ClockifyActions
-from tests.sandbox.conftest import ADDON_KEY, make_manifest
+from tests.clockify import ClockifyActions, install_in_sandbox
 
 REPORT_FIELDS = ("kind", "filters", "groups", "locale", "durations", "week_start")
 
@@ -83,17 +79,7 @@ def _install(
 ) -> ClockifyActions:
     actions = replace(clockify, workspace_id=ws.id, addon_id=addon_id, sent=[])
     actions.urls = ApiUrls.for_sandbox(site.sandbox.url, ws.region, ws.subdomain)
-    token = actions.installation_token(now=next(_issued))
-    owner = next(u for u in ws.users.values() if u.role is Role.OWNER)
-    document = {**make_manifest("http://127.0.0.1:9"), "scopes": list(SCOPES)}
-    manifest = parse_manifest(document, expected_key=ADDON_KEY)
-    for previous in site.sandbox.state.installations_of(ws.id):
-        site.sandbox.state.remove_installation(previous.addon_id, keep_log=False)
-    site.sandbox.state.add_installation(
-        Installation(actions.addon_id, ws.id, manifest, owner.id, owner.id, token)
-    )
-    response = actions.install(token=token)
-    assert response.status_code == 200, response.get_data(as_text=True)
+    install_in_sandbox(actions, site.sandbox.state, ws, issued_at=next(_issued))
     return actions
 
 
