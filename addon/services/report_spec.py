@@ -47,6 +47,7 @@ __all__ = [
     "ReportKind",
     "ReportRequest",
     "ReportSpec",
+    "ReportSpecFields",
     "groups_of",
     "read_request",
 ]
@@ -225,38 +226,46 @@ class InvoiceOptions:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ReportRequest:
-    """A report the sidebar asked for: what it shows (`spec`), which days, in which zone."""
+class ReportSpecFields:
+    """Read `report`'s fields straight off a value that holds a `ReportSpec` (a request, a
+    schedule), so code that only cares what a report shows reads both alike."""
 
-    spec: ReportSpec
-    period: DateRange
-    zone: str
-    invoice: InvoiceOptions
+    __slots__ = ()
+    report: ReportSpec
 
     @property
     def kind(self) -> ReportKind:
-        return self.spec.kind
+        return self.report.kind
 
     @property
     def filters(self) -> ReportFilters:
-        return self.spec.filters
+        return self.report.filters
 
     @property
     def groups(self) -> tuple[GroupBy, ...]:
-        return self.spec.groups
+        return self.report.groups
 
     @property
     def locale(self) -> str:
-        return self.spec.locale
+        return self.report.locale
 
     @property
     def durations(self) -> DurationStyle:
-        return self.spec.durations
+        return self.report.durations
 
     @property
     def week_start(self) -> Weekday:
-        return self.spec.week_start
+        return self.report.week_start
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest(ReportSpecFields):
+    """A report the sidebar asked for: what it shows (`report`), which days, in which zone."""
+
+    report: ReportSpec
+    period: DateRange
+    zone: str
+    invoice: InvoiceOptions
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any], *, default_locale: str = "en") -> ReportRequest:
@@ -284,7 +293,7 @@ class ReportRequest:
         except InvalidInput as exc:
             raise InvalidReportRequest(exc.field, str(exc)) from None
         return cls(
-            spec=spec,
+            report=spec,
             period=DateRange(wire.start, wire.end),
             zone=wire.zone,
             invoice=options if wire.kind is ReportKind.INVOICE else InvoiceOptions(),

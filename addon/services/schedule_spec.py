@@ -33,7 +33,13 @@ from addon.schedules import LAST_DAY, Cadence, Coverage, Frequency, InvalidSched
 from addon.services import bodies
 from addon.services.bodies import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from addon.services.body_errors import InvalidBody, read_body
-from addon.services.report_spec import ReportFilters, ReportKind, ReportSpec, groups_of
+from addon.services.report_spec import (
+    ReportFilters,
+    ReportKind,
+    ReportSpec,
+    ReportSpecFields,
+    groups_of,
+)
 from addon.store.models import Schedule
 from addon.store.schedules import ScheduleColumns
 
@@ -89,7 +95,7 @@ def _text(name: str, value: object, low: int, high: int) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ScheduleSpec:
+class ScheduleSpec(ReportSpecFields):
     """A validated schedule: which report (`report`, the value the sidebar's requests use too),
     for whom, when, and what the email says."""
 
@@ -121,30 +127,6 @@ class ScheduleSpec:
         if not isinstance(self.skip_when_empty, bool):
             raise _fail("skip_when_empty", "skip_when_empty must be true or false.")
         self._check_templates()
-
-    @property
-    def kind(self) -> ReportKind:
-        return self.report.kind
-
-    @property
-    def filters(self) -> ReportFilters:
-        return self.report.filters
-
-    @property
-    def groups(self) -> tuple[GroupBy, ...]:
-        return self.report.groups
-
-    @property
-    def locale(self) -> str:
-        return self.report.locale
-
-    @property
-    def durations(self) -> DurationStyle:
-        return self.report.durations
-
-    @property
-    def week_start(self) -> Weekday:
-        return self.report.week_start
 
     def _check_templates(self) -> None:
         _text("subject_template", self.subject_template, 1, MAX_SUBJECT)
