@@ -1,9 +1,10 @@
-"""Command line: `python -m addon serve | scheduler | migrate | rotate-keys | generate-key |
-schedules`."""
+"""Command line: `python -m addon serve | scheduler | worker | migrate | rotate-keys |
+generate-key | schedules`."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -12,6 +13,8 @@ from addon import schedule_cli
 from addon.errors import ConfigurationError
 from addon.logs import configure_logging
 from addon.settings import Settings
+
+log = logging.getLogger("addon.worker")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -41,6 +44,34 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
         run_forever(runtime, SmtpSender.from_settings(settings))
     finally:
         runtime.close()
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run report jobs until SIGTERM or SIGINT, then finish or hand back the running ones."""
+    import signal
+    import threading
+
+    from addon.runtime import Runtime
+
+    configure_logging(settings)
+    runtime = Runtime.from_settings(settings)
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    runtime.jobs.wake()
+    log.info(
+        "worker started",
+        extra={"owner": runtime.jobs.owner, "threads": settings.report_workers},
+    )
+    stopping.wait()
+    log.info("worker stopping", extra={"running": len(runtime.jobs.running), "grace": args.grace})
+    runtime.close(grace=args.grace)
+    log.info("worker stopped")
     return 0
 
 
@@ -83,6 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "scheduler", help="tick scheduled deliveries (run one or more anywhere)"
     ).set_defaults(run=_scheduler)
+    worker = commands.add_parser("worker", help="run report jobs (run one or more anywhere)")
+    worker.add_argument(
+        "--grace",
+        type=float,
+        default=20.0,
+        help="seconds running jobs get to finish on SIGTERM before going back to the queue",
+    )
+    worker.set_defaults(run=_worker)
     migrate = commands.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.set_defaults(run=_migrate)

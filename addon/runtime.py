@@ -3,7 +3,7 @@
 Every process builds exactly one, the same way: the web app (`create_app`), the scheduler
 (`python -m addon scheduler`, which builds no Flask app), the CLI and the demo. It holds the
 database engine and sessions, the token cipher, the Clockify token verifier, the shared rate
-limiter, the clock, and the report-job queue. Use cases (`addon.services`) take it as their
+limiter, the clock, and the report-job runner. Use cases (`addon.services`) take it as their
 first argument; nothing reaches for a global. The clock is injectable, so token expiry, due
 dates and event ordering are testable without sleeping; every "now" comes from `Runtime.now`.
 
@@ -28,7 +28,7 @@ from addon.store.permits import RateLimiter
 from addon.verify.tokens import TokenVerifier
 
 if TYPE_CHECKING:
-    from addon.jobs.executor import JobExecutor
+    from addon.jobs.runner import JobRunner
 
 __all__ = ["Runtime"]
 
@@ -42,7 +42,7 @@ class Runtime:
     verifier: TokenVerifier
     limiter: RateLimiter
     clock: Callable[[], float] = time.time
-    _jobs: JobExecutor | None = field(default=None, repr=False)
+    _jobs: JobRunner | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(
@@ -75,16 +75,26 @@ class Runtime:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     @property
-    def jobs(self) -> JobExecutor:
-        """This process's report-job pool, made on first use (a scheduler never makes one)."""
+    def jobs(self) -> JobRunner:
+        """This process's report-job runner, made on first use (a scheduler never makes one)."""
         if self._jobs is None:
-            from addon.jobs.executor import JobExecutor
+            from addon.jobs.runner import JobRunner
 
-            self._jobs = JobExecutor(self, self.settings.report_workers)
+            self._jobs = JobRunner(self, self.settings.report_workers)
         return self._jobs
 
-    def close(self, *, wait: bool = False) -> None:
-        """Stop the job pool (`wait`: until running jobs finish) and release the database."""
+    def wake_jobs(self) -> None:
+        """A job was queued or is waiting: this process looks for it now, if it runs jobs.
+
+        A web process runs them unless `web_jobs` is off (then worker processes find the job
+        within their poll); a worker process's runner is always on.
+        """
+        if self.settings.web_jobs or self._jobs is not None:
+            self.jobs.wake()
+
+    def close(self, *, grace: float = 0.0) -> None:
+        """Stop the job runner (running jobs get `grace` seconds, then go back to the queue)
+        and release the database."""
         if self._jobs is not None:
-            self._jobs.shutdown(wait=wait)
+            self._jobs.shutdown(grace=grace)
         self.engine.dispose()

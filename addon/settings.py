@@ -115,10 +115,15 @@ class Settings:
     scheduler_tick_seconds: float = 15.0
     delivery_lease_seconds: int = 300
     missed_runs: MissedRuns = MissedRuns.SEND
-    # Sidebar reports run in background threads of the web process that took the request (at
-    # most `report_workers` at once per process); an identical finished report is served again
-    # for `report_cache_seconds`, and finished jobs are forgotten after `report_keep_seconds`.
+    # Sidebar reports are jobs in the database, run by `python -m addon worker` processes and,
+    # unless `web_jobs` is off, by threads of the web processes (at most `report_workers` at once
+    # per process, `jobs_per_workspace` per workspace across all of them). A job whose process
+    # stopped heartbeating for `job_lease_seconds` is taken over. An identical finished report
+    # is served again for `report_cache_seconds`; jobs are forgotten after `report_keep_seconds`.
+    web_jobs: bool = True
     report_workers: int = 4
+    jobs_per_workspace: int = 2
+    job_lease_seconds: float = 30.0
     report_cache_seconds: int = 300
     report_keep_seconds: int = 86_400
 
@@ -165,6 +170,10 @@ class Settings:
             raise ConfigurationError("ADDON_DELIVERY_LEASE_SECONDS must be between 30 and 86400")
         if not 1 <= self.report_workers <= 64:
             raise ConfigurationError("ADDON_REPORT_WORKERS must be between 1 and 64")
+        if not 1 <= self.jobs_per_workspace <= 16:
+            raise ConfigurationError("ADDON_JOBS_PER_WORKSPACE must be between 1 and 16")
+        if not 2 <= self.job_lease_seconds <= 600:
+            raise ConfigurationError("ADDON_JOB_LEASE_SECONDS must be between 2 and 600")
         if not 0 <= self.report_cache_seconds <= 86_400:
             raise ConfigurationError("ADDON_REPORT_CACHE_SECONDS must be between 0 and 86400")
         if not 600 <= self.report_keep_seconds <= 90 * 86_400:
@@ -236,7 +245,10 @@ class Settings:
         maybe_set("scheduler_tick_seconds", "ADDON_SCHEDULER_TICK_SECONDS", _float)
         maybe_set("delivery_lease_seconds", "ADDON_DELIVERY_LEASE_SECONDS", _int)
         maybe_set("missed_runs", "ADDON_MISSED_RUNS", _enum(MissedRuns, "ADDON_MISSED_RUNS"))
+        maybe_set("web_jobs", "ADDON_WEB_JOBS", _bool)
         maybe_set("report_workers", "ADDON_REPORT_WORKERS", _int)
+        maybe_set("jobs_per_workspace", "ADDON_JOBS_PER_WORKSPACE", _int)
+        maybe_set("job_lease_seconds", "ADDON_JOB_LEASE_SECONDS", _float)
         maybe_set("report_cache_seconds", "ADDON_REPORT_CACHE_SECONDS", _int)
         maybe_set("report_keep_seconds", "ADDON_REPORT_KEEP_SECONDS", _int)
         unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
@@ -273,7 +285,10 @@ KNOWN_VARIABLES = frozenset(
         "ADDON_SCHEDULER_TICK_SECONDS",
         "ADDON_DELIVERY_LEASE_SECONDS",
         "ADDON_MISSED_RUNS",
+        "ADDON_WEB_JOBS",
         "ADDON_REPORT_WORKERS",
+        "ADDON_JOBS_PER_WORKSPACE",
+        "ADDON_JOB_LEASE_SECONDS",
         "ADDON_REPORT_CACHE_SECONDS",
         "ADDON_REPORT_KEEP_SECONDS",
     }

@@ -122,7 +122,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     app = create_app(settings)
     app.config.update(TESTING=True)
     yield app
-    app.extensions["addon"].engine.dispose()
+    app.extensions["addon"].close(grace=10)
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-"""Background report jobs for the sidebar: validated requests, a thread pool, stored results."""
+"""Report jobs for the sidebar: claimed from the database, built in threads, results stored."""

@@ -1,10 +1,16 @@
 """Report jobs: queue what the sidebar asks for, show how far it got, hand out its files.
 
 Reports never run inside a request: `start_report` either returns an identical report built in
-the last `report_cache_seconds` (cached) or stores a job and hands its work to the process's
-pool (`Runtime.jobs`); the page polls `job_status` and downloads any format of the finished
-report from its stored snapshot (`job_file`), from any worker or replica. A test email is a job
-too (`start_test_email`), because it fetches a whole report before it sends.
+the last `report_cache_seconds` (cached) or stores a queued job and wakes this process's runner
+(`Runtime.wake_jobs`); whichever runner claims it, in any process, builds it with `perform`.
+The page polls `job_status` and downloads any format of the finished report from its stored
+snapshot (`job_file`), from any worker or replica. A test email is a job too
+(`start_test_email`), because it fetches a whole report before it sends.
+
+A job's row says everything needed to build it (the validated request; the workspace's stored
+settings are read when it starts), so a job whose runner died is built again by another one,
+at most `MAX_ATTEMPTS` times; a job nobody claimed within `QUEUE_TIMEOUT` (no runner is up)
+fails saying so rather than waiting forever.
 
 Every read takes the caller's workspace, so a job of another workspace is `NotFound` exactly
 like one that does not exist. A workspace has at most `MAX_ACTIVE_JOBS` jobs in progress.
@@ -50,7 +56,8 @@ from addon.store.models import ReportJob
 
 __all__ = [
     "MAX_ACTIVE_JOBS",
-    "STALE_AFTER",
+    "MAX_ATTEMPTS",
+    "QUEUE_TIMEOUT",
     "Started",
     "draft_of",
     "draft_snapshot",
@@ -58,14 +65,18 @@ __all__ = [
     "job_id_of",
     "job_json",
     "job_status",
+    "lease",
+    "perform",
     "start_report",
     "start_test_email",
 ]
 
 MAX_ACTIVE_JOBS: Final = 8
 """Queued or running jobs per workspace: a ninth waits until one finishes (429)."""
-STALE_AFTER: Final = timedelta(seconds=60)
-"""A job in progress whose heartbeat is older than this lost its process: it reads as failed."""
+MAX_ATTEMPTS: Final = 3
+"""Starts of one job whose runner died each time: a report that kills its process fails."""
+QUEUE_TIMEOUT: Final = timedelta(minutes=15)
+"""A job no runner claimed in this long is not built any more: nobody is waiting for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +95,41 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _is_stale(job: ReportJob, now: datetime) -> bool:
-    return job.state in store.IN_PROGRESS and job.heartbeat_at < now - STALE_AFTER
+def lease(rt: Runtime) -> store.Lease:
+    """The queue's rules as of now: which jobs are alive, waiting, or orphaned."""
+    now = rt.now()
+    return store.Lease(
+        now=now,
+        alive_since=now - timedelta(seconds=rt.settings.job_lease_seconds),
+        queued_since=now - QUEUE_TIMEOUT,
+        max_attempts=MAX_ATTEMPTS,
+    )
 
 
-def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str, Any]:
-    """A job in the API's shape (the snapshot column is not even loaded)."""
-    state, error = job.state, None
+def _reading(job: ReportJob, rules: store.Lease) -> tuple[str, str, dict[str, str] | None]:
+    """The state, stage and error a job shows: what its row means under the lease rules."""
+    error = None
     if job.error_code is not None:
         error = {"error": job.error_code, "message": job.error_message or ""}
-    if _is_stale(job, now):
-        state = "failed"
-        error = {"error": "interrupted", "message": "The server building this stopped; run again."}
+    if job.state == store.JobState.QUEUED and job.created_at < rules.queued_since:
+        minutes = int(QUEUE_TIMEOUT.total_seconds() // 60)
+        message = f"No worker started this report within {minutes} minutes; run it again."
+        return "failed", job.stage, {"error": "not_started", "message": message}
+    if job.state == store.JobState.RUNNING and job.heartbeat_at < rules.alive_since:
+        if job.attempts < rules.max_attempts:  # another runner will take it over
+            return "queued", "queued", None
+        message = f"The server building this stopped {job.attempts} times; run it again."
+        return "failed", job.stage, {"error": "interrupted", "message": message}
+    return job.state, job.stage, error
+
+
+def _usable(job: ReportJob, rules: store.Lease) -> bool:
+    return _reading(job, rules)[0] != "failed"
+
+
+def job_json(job: ReportJob, rules: store.Lease, *, cached: bool = False) -> dict[str, Any]:
+    """A job in the API's shape (the snapshot column is not even loaded)."""
+    state, stage, error = _reading(job, rules)
     result = None
     if job.state == store.JobState.DONE and job.result is not None:
         result = job.result
@@ -103,7 +137,7 @@ def job_json(job: ReportJob, now: datetime, *, cached: bool = False) -> dict[str
         "id": job.id,
         "kind": job.kind,
         "state": state,
-        "progress": {"stage": job.stage, "entries": job.entries, "pages": job.pages},
+        "progress": {"stage": stage, "entries": job.entries, "pages": job.pages},
         "error": error,
         "cached": cached,
         "request": job.request,
@@ -117,7 +151,7 @@ def _new_job(
     rt: Runtime, *, workspace_id: str, user_id: str, kind: str, body: dict[str, Any], key: str
 ) -> ReportJob:
     with rt.sessions() as db:
-        active = store.count_active(db, workspace_id, alive_since=rt.now() - STALE_AFTER)
+        active = store.count_active(db, workspace_id, lease(rt))
     if active >= MAX_ACTIVE_JOBS:
         raise TooManyJobs(
             f"{MAX_ACTIVE_JOBS} reports are already being built for this workspace; "
@@ -156,9 +190,10 @@ def start_report(
         with rt.sessions() as db:
             since = now - timedelta(seconds=rt.settings.report_cache_seconds)
             found = store.find_fresh(db, workspace_id, key, since=since)
-            if found is not None and not _is_stale(found, now):
+            rules = lease(rt)
+            if found is not None and _usable(found, rules):
                 status = 200 if found.state == store.JobState.DONE else 202
-                return Started(job_json(found, now, cached=True), status)
+                return Started(job_json(found, rules, cached=True), status)
     job = _new_job(
         rt,
         workspace_id=workspace_id,
@@ -167,12 +202,23 @@ def start_report(
         body=wanted.to_json(),
         key=key,
     )
+    rt.wake_jobs()
+    return Started(job_json(job, lease(rt)), 202)
 
-    def work(context: JobProgress) -> JobOutput:
-        return _build(rt, context, workspace_id, wanted, defaults)
 
-    rt.jobs.submit(job.id, work)
-    return Started(job_json(job, now), 202)
+def perform(rt: Runtime, job: ReportJob, context: JobProgress) -> JobOutput:
+    """Build a claimed job from its row alone: what a runner in any process calls."""
+    defaults = stored_defaults(rt, job.workspace_id)
+    if job.kind == "test_email":
+        with rt.sessions() as db:
+            spec = one_schedule(db, job.workspace_id, int(job.request["schedule_id"]))[1]
+        recipients = Recipients.parse(job.request["to"])
+        sent = emails.send_test(rt, context, job.workspace_id, spec, recipients, defaults, job.id)
+        return JobOutput(sent)
+    if job.kind not in set(ReportKind):
+        raise ValueError(f"job {job.id} has an unknown kind {job.kind[:20]!r}")
+    wanted = ReportRequest.from_json(job.request)
+    return _build(rt, context, job.workspace_id, wanted, defaults)
 
 
 def _build(
@@ -213,8 +259,15 @@ def _one_job(
 
 
 def job_status(rt: Runtime, workspace_id: str, job_id: str) -> dict[str, Any]:
-    """The job as the page polls it: state, progress, then the result or the error."""
-    return job_json(_one_job(rt, workspace_id, job_id), rt.now())
+    """The job as the page polls it: state, progress, then the result or the error.
+
+    A job still waiting wakes this process's runner: in the embedded set-up, the poll of a job
+    whose process died is what starts the runner that takes it over.
+    """
+    shown = job_json(_one_job(rt, workspace_id, job_id), lease(rt))
+    if shown["state"] == store.JobState.QUEUED:
+        rt.wake_jobs()
+    return shown
 
 
 def draft_of(job: ReportJob, key: str) -> dict[str, Any]:
@@ -292,12 +345,5 @@ def start_test_email(
         body={"schedule_id": schedule_id, "to": list(recipients.envelope())},
         key=f"test-{schedule_id}-{uuid.uuid4().hex}"[:64],
     )
-
-    def work(context: JobProgress) -> JobOutput:
-        defaults = stored_defaults(rt, workspace_id)
-        return JobOutput(
-            emails.send_test(rt, context, workspace_id, spec, recipients, defaults, job.id)
-        )
-
-    rt.jobs.submit(job.id, work)
-    return Started(job_json(job, rt.now()), 202)
+    rt.wake_jobs()
+    return Started(job_json(job, lease(rt)), 202)

@@ -1,18 +1,32 @@
-"""Report jobs: create, read, report progress, finish. Functions over a Session; they never commit.
+"""Report jobs: create, claim, lease, report progress, finish. Functions over a Session; they
+never commit.
 
 A job belongs to one workspace, and every read takes the workspace id, so a session of another
-workspace cannot see a job even with its id. Progress and heartbeats are written by the thread
-building the report, in short transactions of their own.
+workspace cannot see a job even with its id.
+
+The table is the queue (`addon.jobs.runner` runs it). Claiming and every write of the worker
+holding a job are compare-and-set statements, one winner on SQLite and PostgreSQL alike:
+
+* `claim_next`: `UPDATE ... SET owner = :me WHERE id = :id AND <still claimable>`. A second
+  claimer's UPDATE re-reads the row after the first commits and matches nothing. Before it, the
+  workspace is locked (PostgreSQL: a transaction-scoped advisory lock; SQLite: its one writer)
+  and its running jobs counted, so the per-workspace limit holds across every process.
+  A workspace another claimer is locking is skipped, not awaited: no claimer ever waits.
+* `record_progress` and `finish_job` match `owner = :me`: a worker that stalled past its lease
+  and was taken over can no longer write, so a job's result is stored once, by its last owner.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, undefer
 
 from addon.store.db import rowcount
@@ -21,6 +35,8 @@ from addon.store.models import ReportJob
 __all__ = [
     "IN_PROGRESS",
     "JobState",
+    "Lease",
+    "claim_next",
     "count_active",
     "create_job",
     "find_fresh",
@@ -29,6 +45,7 @@ __all__ = [
     "lock_job",
     "purge_old_jobs",
     "record_progress",
+    "release_jobs",
 ]
 
 
@@ -42,18 +59,144 @@ class JobState(StrEnum):
 IN_PROGRESS = frozenset({JobState.QUEUED.value, JobState.RUNNING.value})
 
 
-def count_active(session: Session, workspace_id: str, *, alive_since: datetime) -> int:
-    """The workspace's queued or running jobs whose heartbeat is newer than `alive_since`."""
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """When jobs count as alive, as of one `now`: the queue's rules as cut-off times.
+
+    A queued job waits at most until `queued_since` (after that no one is waiting for it); a
+    running job whose heartbeat is older than `alive_since` lost its process and may be claimed
+    again while it has been started fewer than `max_attempts` times.
+    """
+
+    now: datetime
+    alive_since: datetime
+    queued_since: datetime
+    max_attempts: int
+
+    def waiting(self) -> ColumnElement[bool]:
+        return and_(
+            ReportJob.state == JobState.QUEUED.value, ReportJob.created_at >= self.queued_since
+        )
+
+    def alive(self) -> ColumnElement[bool]:
+        return and_(
+            ReportJob.state == JobState.RUNNING.value, ReportJob.heartbeat_at >= self.alive_since
+        )
+
+    def orphaned(self) -> ColumnElement[bool]:
+        return and_(
+            ReportJob.state == JobState.RUNNING.value,
+            ReportJob.heartbeat_at < self.alive_since,
+            ReportJob.attempts < self.max_attempts,
+        )
+
+
+def count_active(session: Session, workspace_id: str, lease: Lease) -> int:
+    """The workspace's jobs someone may still build: waiting, running, or orphaned to resume."""
     return int(
         session.scalar(
             select(func.count())
             .select_from(ReportJob)
             .where(ReportJob.workspace_id == workspace_id)
-            .where(ReportJob.state.in_(IN_PROGRESS))
-            .where(ReportJob.heartbeat_at >= alive_since)
+            .where(or_(lease.waiting(), lease.alive(), lease.orphaned()))
         )
         or 0
     )
+
+
+def _lock_workspace(session: Session, workspace_id: str) -> bool:
+    """Hold the workspace's claim lock until commit, so its running count stays true; False
+    when another claimer holds it (that workspace is skipped this time round).
+
+    PostgreSQL: a transaction-scoped advisory lock, tried rather than awaited, because a
+    claimer that waited for one workspace while holding another's could deadlock. SQLite: the
+    no-op write begins the transaction and takes the database's one write lock (waiting up to
+    the busy timeout); everything after it reads under that lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"report_job:{workspace_id}".encode(), digest_size=8).digest()
+        key = int.from_bytes(digest, "big", signed=True)
+        taken = session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key})
+        return bool(taken)
+    session.execute(
+        update(ReportJob)
+        .where(ReportJob.workspace_id == workspace_id, ReportJob.id == "")
+        .values(stage=ReportJob.stage)
+    )
+    return True
+
+
+def claim_next(
+    session: Session, *, owner: str, lease: Lease, per_workspace: int, scan: int = 32
+) -> ReportJob | None:
+    """Claim the oldest claimable job whose workspace runs fewer than `per_workspace`; or None.
+
+    Claimable means waiting, or orphaned by a process that stopped heartbeating. The claim
+    sets the owner, counts an attempt and starts the heartbeat; the caller commits at once.
+    """
+    candidates = session.execute(
+        select(ReportJob.id, ReportJob.workspace_id)
+        .where(or_(lease.waiting(), lease.orphaned()))
+        .order_by(ReportJob.created_at)
+        .limit(scan)
+    ).all()
+    full: set[str] = set()
+    for job_id, workspace_id in candidates:
+        if workspace_id in full or not _lock_workspace(session, workspace_id):
+            full.add(workspace_id)
+            continue
+        running = session.scalar(
+            select(func.count())
+            .select_from(ReportJob)
+            .where(ReportJob.workspace_id == workspace_id, lease.alive())
+        )
+        if (running or 0) >= per_workspace:
+            full.add(workspace_id)
+            continue
+        claimed = session.execute(
+            update(ReportJob)
+            .where(ReportJob.id == job_id, or_(lease.waiting(), lease.orphaned()))
+            .values(
+                state=JobState.RUNNING.value,
+                owner=owner,
+                attempts=ReportJob.attempts + 1,
+                stage="starting",
+                entries=0,
+                pages=0,
+                heartbeat_at=lease.now,
+            )
+        )
+        if rowcount(claimed) == 1:
+            return session.scalars(
+                select(ReportJob)
+                .where(ReportJob.id == job_id)
+                .execution_options(populate_existing=True)
+            ).one()
+    return None
+
+
+def release_jobs(session: Session, owner: str, job_ids: Collection[str]) -> int:
+    """Hand `owner`'s unfinished jobs back to the queue (a worker stopping gracefully).
+
+    The attempt is given back too: a deploy is not the job's fault.
+    """
+    if not job_ids:
+        return 0
+    result = session.execute(
+        update(ReportJob)
+        .where(
+            ReportJob.id.in_(list(job_ids)),
+            ReportJob.owner == owner,
+            ReportJob.state == JobState.RUNNING.value,
+        )
+        .values(
+            state=JobState.QUEUED.value,
+            owner=None,
+            stage="queued",
+            attempts=case((ReportJob.attempts > 0, ReportJob.attempts - 1), else_=0),
+        )
+    )
+    return rowcount(result)
 
 
 def create_job(
@@ -131,31 +274,39 @@ def find_fresh(
 
 
 def record_progress(
-    session: Session, job_id: str, *, stage: str, entries: int, pages: int, now: datetime
-) -> None:
-    session.execute(
+    session: Session,
+    job_id: str,
+    *,
+    owner: str,
+    stage: str,
+    entries: int,
+    pages: int,
+    now: datetime,
+) -> bool:
+    """Write progress and the heartbeat; False when `owner` no longer holds the job."""
+    result = session.execute(
         update(ReportJob)
-        .where(ReportJob.id == job_id, ReportJob.state.in_(IN_PROGRESS))
-        .values(
-            state=JobState.RUNNING.value,
-            stage=stage,
-            entries=entries,
-            pages=pages,
-            heartbeat_at=now,
+        .where(
+            ReportJob.id == job_id,
+            ReportJob.owner == owner,
+            ReportJob.state == JobState.RUNNING.value,
         )
+        .values(stage=stage, entries=entries, pages=pages, heartbeat_at=now)
     )
+    return rowcount(result) == 1
 
 
 def finish_job(
     session: Session,
     job_id: str,
     *,
+    owner: str,
     now: datetime,
     result: dict[str, Any] | None = None,
     snapshot: dict[str, Any] | None = None,
     error: tuple[str, str] | None = None,
-) -> None:
-    """Store the result and snapshot (state done) or the error code and message (failed)."""
+) -> bool:
+    """Store the result and snapshot (done) or the error (failed), if `owner` holds the job."""
     values: dict[str, Any] = {"heartbeat_at": now, "finished_at": now}
     if error is None:
         values.update(state=JobState.DONE.value, stage="done", result=result, snapshot=snapshot)
@@ -163,7 +314,16 @@ def finish_job(
         values.update(
             state=JobState.FAILED.value, error_code=error[0][:64], error_message=error[1][:500]
         )
-    session.execute(update(ReportJob).where(ReportJob.id == job_id).values(**values))
+    written = session.execute(
+        update(ReportJob)
+        .where(
+            ReportJob.id == job_id,
+            ReportJob.owner == owner,
+            ReportJob.state == JobState.RUNNING.value,
+        )
+        .values(**values)
+    )
+    return rowcount(written) == 1
 
 
 def purge_old_jobs(session: Session, *, workspace_id: str, before: datetime) -> int:

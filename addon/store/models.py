@@ -292,15 +292,19 @@ class ReportJob(Base):
     Why a table and not process memory: under gunicorn the poll and the download may reach any
     worker or replica, and the result must outlive the thread that built it. `request` is the
     validated request (`ReportRequest.to_json` in `addon.services.report_spec`), `cache_key` its
-    digest, so an identical finished report is served again without calling Clockify. `heartbeat_at`
-    moves while the builder works; a running job whose heartbeat stopped (its process died) is shown
-    as failed rather than running forever. `result` is what the page shows (preview, totals, drafts)
-    and `snapshot` the built report that downloads and issuing start from; issuing a draft records
-    its number in `result`, under a row lock, so a draft is issued at most once.
+    digest, so an identical finished report is served again without calling Clockify. The table is
+    also the queue: any process running jobs claims the oldest `queued` row, becomes its `owner`
+    and moves `heartbeat_at` while it builds; a running job whose heartbeat stopped (its process
+    died) is claimed again, up to a few `attempts`. `result` is what the page shows (preview,
+    totals, drafts) and `snapshot` the built report that downloads and issuing start from; issuing
+    a draft records its number in `result`, under a row lock, so a draft is issued at most once.
     """
 
     __tablename__ = "report_job"
-    __table_args__ = (Index(None, "workspace_id", "cache_key"),)
+    __table_args__ = (
+        Index(None, "workspace_id", "cache_key"),
+        Index("ix_report_job_state_created", "state", "created_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(_ID))
@@ -320,6 +324,9 @@ class ReportJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lease: which process holds the running job (`addon.jobs.runner`); NULL while queued.
+    owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return (

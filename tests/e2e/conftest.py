@@ -74,7 +74,7 @@ def serve_stack(
 
         with ServedApp(build) as addon:
             yield LiveStack(sandbox=sandbox, addon=addon, inbox=inbox)
-            addon.app.extensions["addon"].close(wait=True)
+            addon.app.extensions["addon"].close(grace=10)
 
 
 @contextmanager

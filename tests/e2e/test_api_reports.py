@@ -366,8 +366,8 @@ def test_clockify_being_down_fails_the_job_with_a_reason(lite: Stack) -> None:
     assert retried["id"] != done["id"]
 
 
-def test_a_job_whose_process_died_reads_as_interrupted(stack: Stack) -> None:
-    api = stack.session_for()
+def _orphan(stack: Stack, *, age: timedelta, state: str, attempts: int) -> str:
+    """A job row as a process that died left it: claimed by `gone`, heartbeat `age` old."""
     runtime = stack.addon.app.extensions["addon"]
     with runtime.sessions.begin() as db:
         job = jobs.create_job(
@@ -376,14 +376,44 @@ def test_a_job_whose_process_died_reads_as_interrupted(stack: Stack) -> None:
             user_id="u",
             kind="summary",
             request=ReportRequest.from_json(summary_body()).to_json(),
-            cache_key="orphan",
-            now=runtime.now() - timedelta(minutes=5),
+            cache_key=f"orphan-{state}-{attempts}",
+            now=runtime.now() - age,
         )
-        job_id = job.id
+        job.state, job.owner, job.attempts = state, "gone:1:dead" if attempts else None, attempts
+        return job.id
+
+
+def test_a_job_whose_process_died_is_taken_over_and_finishes(stack: Stack) -> None:
+    api = stack.session_for()
+    job_id = _orphan(stack, age=timedelta(minutes=5), state="running", attempts=1)
 
     seen = api("GET", f"/jobs/{job_id}").json()
+    assert seen["state"] in {"queued", "running"}, seen  # waiting for a runner, not failed
+    done = api.wait(seen)
 
-    assert seen["state"] == "failed" and seen["error"]["error"] == "interrupted"
+    assert done["state"] == "done", done
+    assert done["result"]["totals"]["entries"] > 0
+    runtime = stack.addon.app.extensions["addon"]
+    with runtime.sessions() as db:
+        row = jobs.get_job(db, SEED_WORKSPACE_ID, job_id)
+        assert row is not None and row.attempts == 2 and row.owner == runtime.jobs.owner
+
+
+def test_a_job_that_killed_its_runner_three_times_fails_and_one_nobody_ran_expires(
+    stack: Stack,
+) -> None:
+    api = stack.session_for()
+    poison = _orphan(stack, age=timedelta(minutes=5), state="running", attempts=3)
+    forgotten = _orphan(stack, age=timedelta(minutes=16), state="queued", attempts=0)
+
+    seen = api("GET", f"/jobs/{poison}").json()
+    assert seen["state"] == "failed" and seen["error"]["error"] == "interrupted", seen
+    assert "3 times" in seen["error"]["message"]
+    seen = api("GET", f"/jobs/{forgotten}").json()
+    assert seen["state"] == "failed" and seen["error"]["error"] == "not_started", seen
+    time.sleep(1.5)  # three polls of the runner: neither is ever claimed
+    for job_id in (poison, forgotten):
+        assert api("GET", f"/jobs/{job_id}").json()["state"] == "failed"
 
 
 def test_a_workspace_gets_at_most_eight_reports_in_progress(stack: Stack) -> None:
@@ -400,6 +430,8 @@ def test_a_workspace_gets_at_most_eight_reports_in_progress(stack: Stack) -> Non
     assert answers[8].status_code == 429
     assert answers[8].json()["error"] == "too_many_jobs"
     stack.sandbox.state.faults.clear(SEED_WORKSPACE_ID)
+    for answer in answers[:8]:  # all eight still finish, two at a time
+        assert api.wait(answer.json(), timeout=120)["state"] == "done"
 
 
 def test_a_report_clockify_serves_short_is_completed_and_one_it_cannot_check_fails(

@@ -56,7 +56,10 @@ def test_every_variable_is_read_and_coerced() -> None:
         "ADDON_SCHEDULER_TICK_SECONDS": "30",
         "ADDON_DELIVERY_LEASE_SECONDS": "600",
         "ADDON_MISSED_RUNS": "skip",
+        "ADDON_WEB_JOBS": "no",
         "ADDON_REPORT_WORKERS": "8",
+        "ADDON_JOBS_PER_WORKSPACE": "3",
+        "ADDON_JOB_LEASE_SECONDS": "12.5",
         "ADDON_REPORT_CACHE_SECONDS": "0",
         "ADDON_REPORT_KEEP_SECONDS": "3600",
     }
@@ -87,6 +90,11 @@ def test_every_variable_is_read_and_coerced() -> None:
     assert (settings.scheduler_tick_seconds, settings.delivery_lease_seconds) == (30.0, 600)
     assert settings.missed_runs is MissedRuns.SKIP
     assert (settings.report_workers, settings.report_cache_seconds) == (8, 0)
+    assert (settings.web_jobs, settings.jobs_per_workspace, settings.job_lease_seconds) == (
+        False,
+        3,
+        12.5,
+    )
     assert settings.report_keep_seconds == 3600
 
 
