@@ -109,8 +109,9 @@ def run_forever(runtime: Runtime, sender: Sender) -> None:
     add_tick_job(scheduler, runtime, sender, owner)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("scheduler stopping", extra={"signal": signum})
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # a second signal may come while we stop (`timeout`, a pod)
+            log.info("scheduler stopping", extra={"signal": signum})
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
