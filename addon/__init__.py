@@ -23,7 +23,8 @@ from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from addon.errors import register_error_handlers
-from addon.logs import configure_logging
+from addon.logs import bind_log_context, configure_logging, reset_log_context
+from addon.observe.processes import use_metrics_dir
 from addon.runtime import Runtime
 from addon.settings import Settings
 
@@ -31,6 +32,8 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("addon.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_.-]{8,64}$")
+# Asked every few seconds by orchestrators and Prometheus: their lines are DEBUG, not events.
+_POLLED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def create_app(
@@ -39,6 +42,7 @@ def create_app(
     """Build the WSGI app; with no settings, read them from the `ADDON_*` environment."""
     settings = settings if settings is not None else Settings.from_process_env()
     configure_logging(settings)
+    use_metrics_dir(settings.metrics_dir)  # before anything is counted
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, JSON_SORT_KEYS=False)
     if settings.proxy_hops:
@@ -58,12 +62,13 @@ def create_app(
         health,
         lifecycle,
         manifest,
+        metrics,
         openapi,
         session,
         sidebar,
     )
 
-    for blueprint in (health.bp, manifest.bp, lifecycle.bp, sidebar.bp):
+    for blueprint in (health.bp, manifest.bp, metrics.bp, lifecycle.bp, sidebar.bp):
         app.register_blueprint(blueprint)
     session.init_app(app, settings)
     app.register_blueprint(api_schedules.bp)
@@ -104,8 +109,16 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        # Every line of this request carries its id; views add the workspace once verified.
+        g.log_context = bind_log_context(request_id=g.request_id)
         # Fresh per response, so an injected <script> cannot guess it (CSP script-src).
         g.csp_nonce = secrets.token_urlsafe(18)
+
+    @app.teardown_request
+    def _forget(_exc: BaseException | None) -> None:
+        token = g.pop("log_context", None)
+        if token is not None:  # a worker thread serves the next request with a clean context
+            reset_log_context(token)
 
     @app.context_processor
     def _nonce() -> dict[str, str]:
@@ -130,7 +143,8 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         # The path only: query strings can carry auth_token.
-        log.info(
+        log.log(
+            logging.DEBUG if request.path in _POLLED_PATHS else logging.INFO,
             "%s %s %s",
             request.method,
             request.path,

@@ -6,6 +6,12 @@ like a JWT, `auth_token`/`token` query parameters, and the values of `X-Addon-To
 `X-Addon-Lifecycle-Token`, `Clockify-Signature` and `Authorization` headers (the
 sentry-python scrubber's deny-list idea). The formatters run the same scrub over their final
 line as a second guard.
+
+`log_context(workspace_id=..., run_id=...)` names what a stretch of code works on; the same
+factory copies it onto every record made inside (a `contextvars` value, so each thread and each
+request has its own), and both formatters print it. So a line deep in the Clockify client still
+says whose report it was, without every call passing ids down. Only ids belong there, never
+report data or a secret (and the redaction runs over them too).
 """
 
 from __future__ import annotations
@@ -15,13 +21,23 @@ import logging
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
 from addon.settings import LogFormat, Settings
 
-__all__ = ["REDACTED", "configure_logging", "install_redaction", "redact"]
+__all__ = [
+    "REDACTED",
+    "bind_log_context",
+    "configure_logging",
+    "install_redaction",
+    "log_context",
+    "redact",
+    "reset_log_context",
+]
 
 REDACTED = "[redacted]"
 
@@ -36,6 +52,35 @@ _FERNET = re.compile(r"\bgAAAAA[A-Za-z0-9_-]{40,}={0,2}")
 _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None)).keys()
 ) | {"message", "asctime"}
+
+ContextValue = str | int
+_CONTEXT_ATTR = "log_context"  # one record attribute: `extra=` may still name the same ids
+_context: ContextVar[dict[str, ContextValue]] = ContextVar("addon_log_context")
+
+
+@contextmanager
+def log_context(**fields: ContextValue | None) -> Iterator[None]:
+    """Add `fields` (ids only) to every log record made inside the block; None is left out.
+
+    Nested blocks add to the outer one and restore it on exit. Threads do not inherit it: a
+    job run in a pool thread opens its own block.
+    """
+    token = bind_log_context(**fields)
+    try:
+        yield
+    finally:
+        reset_log_context(token)
+
+
+def bind_log_context(**fields: ContextValue | None) -> Token[dict[str, ContextValue]]:
+    """Add `fields` until `reset_log_context(token)`: for hooks that open and close apart,
+    such as a web request's `before_request` and `teardown_request`."""
+    added = {key: value for key, value in fields.items() if value is not None}
+    return _context.set({**_context.get({}), **added})
+
+
+def reset_log_context(token: Token[dict[str, ContextValue]]) -> None:
+    _context.reset(token)
 
 
 def redact(text: str) -> str:
@@ -84,6 +129,7 @@ def install_redaction() -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = current(*args, **kwargs)
+        setattr(record, _CONTEXT_ATTR, dict(_context.get({})))
         _scrub_record(record)
         return record
 
@@ -91,8 +137,17 @@ def install_redaction() -> None:
     logging.setLogRecordFactory(factory)
 
 
+def _context_of(record: logging.LogRecord) -> dict[str, Any]:
+    value = getattr(record, _CONTEXT_ATTR, None)
+    return value if isinstance(value, dict) else {}
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, context fields, exception."""
+    """One JSON object per line: time, level, logger, message, context fields, exception.
+
+    The log context comes first and the record's own `extra=` fields after, so a line that
+    names an id explicitly keeps its own value.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -100,9 +155,10 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            **_context_of(record),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
+            if key not in _STANDARD_ATTRS and key != _CONTEXT_ATTR and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
@@ -112,11 +168,19 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    """`time LEVEL logger: message [key=value ...]`: the log context as a compact suffix."""
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        line = super().format(record)
+        context = _context_of(record)
+        if context:
+            suffix = " ".join(f"{key}={value}" for key, value in context.items())
+            head, newline, rest = line.partition("\n")  # after the message, before a traceback
+            line = f"{head} [{suffix}]{newline}{rest}"
+        return redact(line)
 
 
 def configure_logging(settings: Settings) -> None:

@@ -19,11 +19,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
 from addon.errors import ConfigurationError
 from addon.secret import Secret
+from addon.verify.keys import CLOCKIFY_PUBLIC_KEY_PEM, check_public_key, pem_blocks
 
 __all__ = [
     "CLOCKIFY_PUBLIC_KEY_PEM",
@@ -37,19 +35,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-# Clockify's published add-on signing key (developer docs, "Authentication and authorization").
-CLOCKIFY_PUBLIC_KEY_PEM = """-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAubktufFNO/op+E5WBWL6
-/Y9QRZGSGGCsV00FmPRl5A0mSfQu3yq2Yaq47IlN0zgFy9IUG8/JJfwiehsmbrKa
-49t/xSkpG1u9w1GUyY0g4eKDUwofHKAt3IPw0St4qsWLK9mO+koUo56CGQOEpTui
-5bMfmefVBBfShXTaZOtXPB349FdzSuYlU/5o3L12zVWMutNhiJCKyGfsuu2uXa9+
-6uQnZBw1wO3/QEci7i4TbC+ZXqW1rCcbogSMORqHAP6qSAcTFRmrjFAEsOWiUUhZ
-rLDg2QJ8VTDghFnUhYklNTJlGgfo80qEWe1NLIwvZj0h3bWRfrqZHsD/Yjh0duk6
-yQIDAQAB
------END PUBLIC KEY-----
-"""
-
-_PEM_BLOCK = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
 _ADDON_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 
 
@@ -126,6 +111,11 @@ class Settings:
     job_lease_seconds: float = 30.0
     report_cache_seconds: int = 300
     report_keep_seconds: int = 86_400
+    # Prometheus metrics (addon/observe): GET /metrics answers only with this bearer token;
+    # `metrics_dir` shares counters between processes, `metrics_bind` serves a process's own.
+    metrics_token: Secret | None = field(default=None, repr=False)
+    metrics_dir: str = ""
+    metrics_bind: str = ""
 
     def __post_init__(self) -> None:
         _check_url("ADDON_PUBLIC_URL", self.public_url)
@@ -140,7 +130,7 @@ class Settings:
         if not self.clockify_public_keys:
             raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS must hold at least one key")
         for pem in self.clockify_public_keys:
-            _check_public_key(pem)
+            check_public_key(pem)
         for key in self.encryption_keys:
             _check_fernet_key(key)
         if not 0 <= self.token_leeway_seconds <= 300:
@@ -178,6 +168,7 @@ class Settings:
             raise ConfigurationError("ADDON_REPORT_CACHE_SECONDS must be between 0 and 86400")
         if not 600 <= self.report_keep_seconds <= 90 * 86_400:
             raise ConfigurationError("ADDON_REPORT_KEEP_SECONDS must be between 600 and 7776000")
+        _check_metrics(self.metrics_token, self.metrics_bind)
         if self.env is Environment.PRODUCTION:
             if not self.encryption_keys:
                 raise ConfigurationError("ADDON_ENCRYPTION_KEYS is required in production")
@@ -223,7 +214,7 @@ class Settings:
         maybe_set("addon_name", "ADDON_NAME", str)
         maybe_set("database_url", "ADDON_DATABASE_URL", str)
         maybe_set("encryption_keys", "ADDON_ENCRYPTION_KEYS", _secrets)
-        maybe_set("clockify_public_keys", "ADDON_CLOCKIFY_PUBLIC_KEYS", _pem_blocks)
+        maybe_set("clockify_public_keys", "ADDON_CLOCKIFY_PUBLIC_KEYS", pem_blocks)
         maybe_set("token_leeway_seconds", "ADDON_TOKEN_LEEWAY_SECONDS", _int)
         maybe_set("max_body_bytes", "ADDON_MAX_BODY_BYTES", _int)
         maybe_set("frame_ancestors", "ADDON_FRAME_ANCESTORS", _words)
@@ -251,6 +242,9 @@ class Settings:
         maybe_set("job_lease_seconds", "ADDON_JOB_LEASE_SECONDS", _float)
         maybe_set("report_cache_seconds", "ADDON_REPORT_CACHE_SECONDS", _int)
         maybe_set("report_keep_seconds", "ADDON_REPORT_KEEP_SECONDS", _int)
+        maybe_set("metrics_token", "ADDON_METRICS_TOKEN", Secret)
+        maybe_set("metrics_dir", "ADDON_METRICS_DIR", str)
+        maybe_set("metrics_bind", "ADDON_METRICS_BIND", str)
         unknown = sorted(k for k in environ if k.startswith("ADDON_") and k not in KNOWN_VARIABLES)
         if unknown:
             raise ConfigurationError(f"unknown setting {unknown[0]} (check for a typo)")
@@ -291,6 +285,9 @@ KNOWN_VARIABLES = frozenset(
         "ADDON_JOB_LEASE_SECONDS",
         "ADDON_REPORT_CACHE_SECONDS",
         "ADDON_REPORT_KEEP_SECONDS",
+        "ADDON_METRICS_TOKEN",
+        "ADDON_METRICS_DIR",
+        "ADDON_METRICS_BIND",
     }
 )
 
@@ -334,27 +331,20 @@ def _secrets(raw: str) -> tuple[Secret, ...]:
     return tuple(Secret(part) for part in _words(raw))
 
 
-def _pem_blocks(raw: str) -> tuple[str, ...]:
-    text = raw.replace("\\n", "\n")
-    blocks = tuple(m.group(0) + "\n" for m in _PEM_BLOCK.finditer(text))
-    if not blocks:
-        raise ValueError("expected one or more '-----BEGIN PUBLIC KEY-----' PEM blocks")
-    return blocks
-
-
 def _check_url(envvar: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ConfigurationError(f"{envvar} must be an absolute http(s) URL")
 
 
-def _check_public_key(pem: str) -> None:
-    try:
-        key = load_pem_public_key(pem.encode("ascii"))
-    except (ValueError, TypeError, UnicodeEncodeError):
-        raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS holds a key that is not PEM") from None
-    if not isinstance(key, RSAPublicKey):
-        raise ConfigurationError("ADDON_CLOCKIFY_PUBLIC_KEYS must hold RSA public keys")
+def _check_metrics(token: Secret | None, bind: str) -> None:
+    if token is not None and len(token.reveal()) < 16:
+        raise ConfigurationError("ADDON_METRICS_TOKEN must be at least 16 characters")
+    if bind and token is None:
+        raise ConfigurationError("ADDON_METRICS_BIND needs ADDON_METRICS_TOKEN")
+    host, _, port = bind.rpartition(":")
+    if bind and not (host and port.isdigit() and 0 <= int(port) <= 65535):
+        raise ConfigurationError("ADDON_METRICS_BIND must be host:port, e.g. 127.0.0.1:9101")
 
 
 def _check_fernet_key(key: Secret) -> None:

@@ -68,6 +68,11 @@ LIST_PAGE_SIZE = 200
 # small enough for any server limit we have seen and still few requests for a large invoice.
 MARK_BATCH = 200
 _MAX_PAGES = 100_000  # a server that never ends a listing must not loop us forever
+_REPORT_OPS = {  # Reports API path -> the operation label of `addon_clockify_requests_total`
+    "detailed": "detailed_report",
+    "summary": "summary_report",
+    "expenses/detailed": "expense_report",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,9 @@ class ClockifyClient:
     # -- regular API ------------------------------------------------------------------------
 
     def workspace(self) -> WorkspaceInfo:
-        reply = self._get(self.endpoints.api(), scope="WORKSPACE_READ", what="the workspace")
+        reply = self._get(
+            self.endpoints.api(), scope="WORKSPACE_READ", what="the workspace", op="workspace"
+        )
         info = parse_workspace(reply.body)
         self._currency = self._currency or info.currency
         self._plan_name = info.plan
@@ -317,6 +324,7 @@ class ClockifyClient:
                 what=f"marking {len(ids)} time entries as invoiced",
                 body={"timeEntryIds": ids, "invoiced": invoiced},
                 reads_body=False,
+                operation="mark_invoiced",
             )
         except ClockifyRejectedRequest as exc:
             if len(ids) == 1:
@@ -329,13 +337,15 @@ class ClockifyClient:
     # -- plumbing ---------------------------------------------------------------------------
 
     def _get(
-        self, url: str, *, scope: str, what: str, params: dict[str, Any] | None = None
+        self, url: str, *, scope: str, what: str, op: str, params: dict[str, Any] | None = None
     ) -> Reply:
-        return self.transport.call("GET", url, scope=scope, what=what, params=params)
+        return self.transport.call("GET", url, scope=scope, what=what, params=params, operation=op)
 
     def _report(self, kind: str, body: dict[str, Any], what: str) -> Reply:
         url = self.endpoints.report(kind)
-        return self.transport.call("POST", url, scope="REPORTS_READ", what=what, body=body)
+        return self.transport.call(
+            "POST", url, scope="REPORTS_READ", what=what, body=body, operation=_REPORT_OPS[kind]
+        )
 
     def _listing(
         self,
@@ -345,10 +355,11 @@ class ClockifyClient:
         parse: Callable[[object, str], T],
         params: dict[str, Any] | None = None,
     ) -> tuple[T, ...]:
+        op = path.rsplit("/", 1)[-1]  # users, clients, projects, tasks, tags: the metrics label
         found: list[T] = []
         for page in range(1, _MAX_PAGES):
             query = {**(params or {}), "page": page, "page-size": LIST_PAGE_SIZE}
-            reply = self._get(self.endpoints.api(path), scope=scope, what=what, params=query)
+            reply = self._get(self.endpoints.api(path), scope=scope, what=what, op=op, params=query)
             if not isinstance(reply.body, list):
                 raise ClockifyResponseError(f"{what}: expected an array.")
             found.extend(parse(row, f"{path}[{i}]") for i, row in enumerate(reply.body))

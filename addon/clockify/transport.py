@@ -53,6 +53,7 @@ from addon.clockify.errors import (
     ClockifyUnavailable,
 )
 from addon.clockify.retry import RetryPolicy, parse_retry_after
+from addon.observe.metrics import clockify_request
 from addon.secret import Secret
 
 __all__ = ["CallStats", "Permits", "Reply", "Transport"]
@@ -148,11 +149,14 @@ class Transport:
         params: Mapping[str, str | int] | None = None,
         body: object = None,
         reads_body: bool = True,
+        operation: str = "other",
     ) -> Reply:
         """Send one logical call (with its retries); `what` names it in errors and logs.
 
         `reads_body=False` is for writes whose answer we do not use: any 2xx is success, so an
         undocumented or empty answer body can never make us repeat a write that took effect.
+        `operation` names the endpoint family in the metrics (`addon.observe.metrics.OPERATIONS`),
+        where every attempt is counted with its outcome.
         """
         started = self.clock()
         attempt = 0
@@ -168,7 +172,7 @@ class Transport:
                 ) from None
             self.stats.sent(retry=attempt > 1, waited=waited)
             failure, retry_after, reply = self._attempt(
-                method, url, scope, what, params, body, reads_body
+                method, url, scope, what, params, body, reads_body, operation
             )
             if failure == "HTTP 429":
                 self.stats.refused_for_rate()
@@ -202,8 +206,12 @@ class Transport:
         params: Mapping[str, str | int] | None,
         body: object,
         reads_body: bool,
+        operation: str,
     ) -> tuple[str, float | None, Reply | None]:
-        """One try: (failure description, Retry-After seconds, reply when it succeeded)."""
+        """One try: (failure description, Retry-After seconds, reply when it succeeded).
+
+        Counts the attempt in `addon_clockify_requests_total` whichever way it ends.
+        """
         try:
             response = self.session.request(
                 method,
@@ -216,19 +224,25 @@ class Transport:
             )
             content = response.content  # read fully here: a cut body fails inside this try
         except requests.Timeout:
+            clockify_request(operation, "network_error")
             return "timeout", None, None
         except requests.RequestException as exc:
+            clockify_request(operation, "network_error")
             return f"connection error ({type(exc).__name__})", None, None
         status = response.status_code
         if 200 <= status < 300:
             if not reads_body:
+                clockify_request(operation, "ok")
                 return "", None, Reply(b"", response.headers)
             try:  # a syntax check at ~0.7 ms per MB: no Python objects are built
                 msgspec.json.decode(content or b"null", type=msgspec.Raw)
                 content.decode()  # ~0.05 ms per MB; msgspec's skip does not check UTF-8
             except ValueError:  # includes UnicodeDecodeError
+                clockify_request(operation, "bad_response")
                 return "unreadable JSON body", None, None
+            clockify_request(operation, "ok")
             return "", None, Reply(content, response.headers)
+        clockify_request(operation, _outcome_of(status))
         if self.retry.is_retryable_status(status):
             after = parse_retry_after(response.headers.get("Retry-After"), now=self.wall_clock())
             return f"HTTP {status}", after, None
@@ -272,6 +286,17 @@ class Transport:
                 clockify_code=code,
             )
         return ClockifyError(f"Clockify answered {what} with HTTP {status} (code {code}).")
+
+
+def _outcome_of(status: int) -> str:
+    """The metrics outcome of a status that is not 2xx."""
+    if status == 429:
+        return "rate_limited"
+    if status >= 500:
+        return "server_error"
+    if status in (401, 403):
+        return "unauthorized" if status == 401 else "forbidden"
+    return "redirect" if status < 400 else "client_error"
 
 
 def _forbidden(what: str, status: int, scope: str) -> ClockifyForbidden:

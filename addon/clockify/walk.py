@@ -39,6 +39,7 @@ from addon.clockify.reconcile import (
     combine,
     shortfall,
 )
+from addon.observe.metrics import reconciliation_failed
 from addon.reports.periods import DateRange, SplitUnit, split_range
 
 __all__ = ["REPORT_PAGE_SIZES", "Fetch", "Page", "ReportWalker", "RowKind"]
@@ -142,11 +143,12 @@ class ReportWalker:
         problem = shortfall(expected, tally)
         if problem is not None:
             if depth >= _MAX_RETRY_DEPTH or window.days == 1:
-                raise ClockifyIncomplete(
+                raise _incomplete(
+                    kind,
                     f"The {kind.noun} from {window.start.isoformat()} to "
                     f"{window.end.isoformat()} do not add up to Clockify's own totals: "
                     f"{problem}. Nothing was built from them; try again later, or a shorter "
-                    "period."
+                    "period.",
                 )
             log.warning(
                 "clockify report incomplete, retrying smaller",
@@ -217,10 +219,11 @@ class ReportWalker:
         if expected is None and first.rows and kind.totals_only is not None:
             expected = kind.totals_only(window)
         if expected is None and first.rows:
-            raise ClockifyIncomplete(
+            raise _incomplete(
+                kind,
                 f"Clockify sent no totals for the {kind.noun} from {window.start.isoformat()} "
                 f"to {window.end.isoformat()}, so the {first.rows:,} that arrived cannot be "
-                "checked; nothing was built from them."
+                "checked; nothing was built from them.",
             )
         expected = expected or Expected(0, durations=kind.totals_only is not None)
         tally = Tally()
@@ -343,3 +346,9 @@ def _smaller(window: DateRange) -> tuple[DateRange, ...]:
         return split_range(window, SplitUnit.MONTH)
     middle = window.start + timedelta(days=window.days // 2 - 1)
     return (DateRange(window.start, middle), DateRange(middle + timedelta(days=1), window.end))
+
+
+def _incomplete(kind: RowKind[T], message: str) -> ClockifyIncomplete:
+    """The failure of a report that cannot prove itself complete, counted in the metrics."""
+    reconciliation_failed("detailed" if kind.noun == "entries" else kind.noun)
+    return ClockifyIncomplete(message)

@@ -33,8 +33,10 @@ from addon.delivery.mailing import MailRetry, Sender, message_id_for
 from addon.delivery.planning import TickPlan, last_handled, period_of, split_batch
 from addon.delivery.sharing import SharedRows
 from addon.errors import AddonError
+from addon.logs import log_context
 from addon.mail.compose import compose, sender_address
 from addon.mail.smtp import PermanentMailError, TransientMailError
+from addon.observe.metrics import delivery_finished
 from addon.reports.errors import ReportError
 from addon.reports.periods import DateRange
 from addon.runtime import Runtime
@@ -183,6 +185,12 @@ class _Tick:
                 due = occurrence.due
                 run_store.record_skipped(session, schedule, due, period_of(spec, due), self.clock())
             run_store.advance_last_due(session, schedule.id, occurrences[-1].due)
+        for _ in occurrences:
+            delivery_finished("skipped")
+        log.info(
+            "missed deliveries skipped",
+            extra={"schedule_id": schedule.id, "skipped": len(occurrences)},
+        )
 
     def _claim(
         self, schedule: Schedule, spec: ScheduleSpec, occurrence: Occurrence
@@ -234,8 +242,18 @@ class _Tick:
             DeliveryState.SKIPPED: self.report.skipped,
         }[state]
         bucket.append(run.id)
+        delivery_finished(state.value)
+        level = logging.WARNING if state is DeliveryState.FAILED else logging.INFO
+        log.log(level, "scheduled delivery %s", state.value, extra={"reason": _code(error)})
 
     def _deliver(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
+        """Deliver one claimed run; every log line on the way names it."""
+        with log_context(
+            workspace_id=schedule.workspace_id, schedule_id=schedule.id, run_id=run.id
+        ):
+            self._build_and_send(schedule, spec, run)
+
+    def _build_and_send(self, schedule: Schedule, spec: ScheduleSpec, run: DeliveryRun) -> None:
         """Fetch (or share) the run's rows, build and send; the key comes from the claimed run
         itself, so rows fetched for any other query can never reach it."""
         period = DateRange(run.period_start, run.period_end)
@@ -309,7 +327,8 @@ class _Tick:
         until = self.clock() + min(max(wait, DEFER_FLOOR), DEFER_CAP)
         with self.runtime.sessions.begin() as session:
             run_store.defer_run(session, run.id, self.owner, until, error)
-        log.info("scheduled delivery deferred", extra={"run_id": run.id, "until": until})
+        delivery_finished("deferred")
+        log.info("scheduled delivery deferred", extra={"until": until})
         self.report.deferred.append(run.id)
 
     def _give_up_for_now(self, run: DeliveryRun, error: str) -> None:
@@ -319,4 +338,12 @@ class _Tick:
             return
         with self.runtime.sessions.begin() as session:
             run_store.note_attempt(session, run.id, self.owner, error)
+        delivery_finished("retrying")
+        log.info("scheduled delivery retried later", extra={"reason": _code(error)})
         self.report.retrying.append(run.id)
+
+
+def _code(error: str | None) -> str | None:
+    """The code part of a run's error (`smtp_rejected: 550 ...`): a server's words may name a
+    recipient, which a log line must not; the delivery log in the sidebar shows them."""
+    return None if error is None else error.partition(":")[0]

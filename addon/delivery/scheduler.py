@@ -24,7 +24,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from addon.clockify.retry import RetryPolicy
 from addon.delivery.runner import Sender, tick
+from addon.observe.metrics import scheduler_ticked
+from addon.observe.server import serve_metrics_if_configured
 from addon.runtime import Runtime
+from addon.services.backlog import count_backlog
 from addon.services.marking import retry_stale_markings
 
 __all__ = [
@@ -59,8 +62,9 @@ def run_once(runtime: Runtime, sender: Sender, owner: str) -> None:
     except Exception:
         log.exception("scheduler tick failed")
     else:
+        scheduler_ticked(runtime.clock())
         if report.sent or report.failed or report.skipped or report.retrying:
-            log.info(
+            log.debug(  # each delivery logged its own line; this sums them up
                 "scheduler tick",
                 extra={
                     "sent": len(report.sent),
@@ -95,19 +99,28 @@ def add_tick_job(scheduler: BaseScheduler, runtime: Runtime, sender: Sender, own
 
 
 def run_forever(runtime: Runtime, sender: Sender) -> None:
-    """Tick until SIGTERM or SIGINT (`python -m addon scheduler`); an interrupted run is safe."""
+    """Tick until SIGTERM or SIGINT (`python -m addon scheduler`); an interrupted run is safe.
+
+    Metrics go to `ADDON_METRICS_DIR` and, with `ADDON_METRICS_BIND`, to a `/metrics` of its own.
+    """
+    metrics = serve_metrics_if_configured(runtime.settings, backlog=lambda: count_backlog(runtime))
     owner = owner_id()
     scheduler = BlockingScheduler(timezone="UTC")
     add_tick_job(scheduler, runtime, sender, owner)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("scheduler stopping", extra={"signal": signum})
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # a second signal may come while we stop (`timeout`, a pod)
+            log.info("scheduler stopping", extra={"signal": signum})
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler started", extra={"owner": owner})
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        if metrics is not None:
+            metrics.stop()
 
 
 def start_in_background(runtime: Runtime, sender: Sender) -> BackgroundScheduler:

@@ -23,6 +23,8 @@ from addon.clockify.client import MarkResult
 from addon.clockify.errors import ClockifyUnavailable
 from addon.clockify.retry import RetryPolicy
 from addon.errors import AddonError
+from addon.logs import log_context
+from addon.observe.metrics import invoice_marked
 from addon.reports.model import Invoice
 from addon.reports.snapshot import invoice_from_json
 from addon.runtime import Runtime
@@ -148,32 +150,42 @@ def _attempt(
     """One marking attempt of an invoice already recorded PENDING; stores and returns the outcome.
 
     Clockify being unavailable leaves it PENDING (the scheduler tries again after `RETRY_AFTER`);
-    a refusal, a revoked installation or refused entries make it FAILED.
+    a refusal, a revoked installation or refused entries make it FAILED. Each attempt is one
+    log line and one count in `addon_invoice_markings_total`.
     """
-    with runtime.sessions() as session:
-        row = store.find_issued_invoice(session, workspace_id, number)
-        if row is None:
-            return None
-        entries, _ = _ids(invoice_from_json(row.snapshot))
-    state, error = MarkingState.MARKED, None
-    if entries:
-        try:
-            with clockify_for(runtime, workspace_id, retry=retry) as client:
-                result = client.mark_invoiced(entries)
-            if result.refused:
-                state, error = MarkingState.FAILED, _partly(result)
-        except ClockifyUnavailable as exc:
-            state, error = MarkingState.PENDING, f"{exc} It is tried again automatically."
-        except AddonError as exc:  # Clockify's refusals, or an inactive or revoked install
-            state, error = MarkingState.FAILED, str(exc)
-        if error is not None:
-            log.warning(
-                "marking invoiced not done",
-                extra={"workspace_id": workspace_id, "number": number, "reason": error},
-            )
-    with runtime.sessions.begin() as session:
-        row = store.find_issued_invoice(session, workspace_id, number)
-        if row is None:  # the workspace was uninstalled meanwhile: nothing left to record
-            return None
-        store.record_marking(row, state, error=error, at=runtime.now())
-        return marking_of(row, invoice_from_json(row.snapshot))
+    with log_context(workspace_id=workspace_id, invoice=number):
+        with runtime.sessions() as session:
+            row = store.find_issued_invoice(session, workspace_id, number)
+            if row is None:
+                return None
+            entries, _ = _ids(invoice_from_json(row.snapshot))
+        state, error = _mark(runtime, workspace_id, entries, retry)
+        invoice_marked(state.value)
+        if error is None:
+            log.info("invoice marked invoiced in Clockify", extra={"entries": len(entries)})
+        else:
+            log.warning("marking invoiced not done", extra={"state": state.value, "reason": error})
+        with runtime.sessions.begin() as session:
+            row = store.find_issued_invoice(session, workspace_id, number)
+            if row is None:  # the workspace was uninstalled meanwhile: nothing left to record
+                return None
+            store.record_marking(row, state, error=error, at=runtime.now())
+            return marking_of(row, invoice_from_json(row.snapshot))
+
+
+def _mark(
+    runtime: Runtime, workspace_id: str, entries: list[str], retry: RetryPolicy
+) -> tuple[MarkingState, str | None]:
+    """Ask Clockify to mark `entries`: the state to store, and the reason when not MARKED."""
+    if not entries:
+        return MarkingState.MARKED, None
+    try:
+        with clockify_for(runtime, workspace_id, retry=retry) as client:
+            result = client.mark_invoiced(entries)
+    except ClockifyUnavailable as exc:
+        return MarkingState.PENDING, f"{exc} It is tried again automatically."
+    except AddonError as exc:  # Clockify's refusals, or an inactive or revoked install
+        return MarkingState.FAILED, str(exc)
+    if result.refused:
+        return MarkingState.FAILED, _partly(result)
+    return MarkingState.MARKED, None

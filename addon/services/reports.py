@@ -28,6 +28,7 @@ from addon.clockify.queries import ReportFilter
 from addon.clockify.reconcile import as_check
 from addon.clockify.summary_plan import clockify_groups, summary_source
 from addon.clockify.summary_walk import SummaryUnverifiable
+from addon.observe.metrics import reconciliation_failed
 from addon.render.i18n import Formatter
 from addon.reports.detailed import DetailedReport
 from addon.reports.from_clockify import summary_from_clockify
@@ -108,6 +109,7 @@ def fetch_summary(
         try:
             return _summary_from_report(client, query, groups, week_start, progress)
         except SummaryUnverifiable as exc:
+            reconciliation_failed("summary")
             log.warning("clockify summary unverifiable, building it from entries: %s", exc)
     return _summary_from_entries(client, query, groups, week_start, non_work, progress)
 

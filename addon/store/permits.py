@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from addon.observe.metrics import limiter_waited
+
 __all__ = ["LimiterTimeout", "RateLimiter", "WorkspaceLimiter"]
 
 _UPSERT = """
@@ -96,6 +98,7 @@ class RateLimiter:
             raise LimiterTimeout(f"next Clockify permit is {wait:.1f}s away")
         if wait > 0:
             self.sleep(wait)
+        limiter_waited(wait)
         return wait
 
     def for_workspace(self, workspace_id: str) -> WorkspaceLimiter:

@@ -17,7 +17,9 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from addon.errors import BadRequest, InvalidToken
+from addon.logs import bind_log_context
 from addon.manifest import LIFECYCLE_PATHS
+from addon.observe.metrics import lifecycle_event
 from addon.runtime import Runtime
 from addon.services import installations
 from addon.services.installations import (
@@ -51,6 +53,7 @@ def _verified(rt: Runtime) -> tuple[ClockifyClaims, dict[str, Any]]:
         raise InvalidToken("lifecycle token was issued for another workspace")
     if claims.addon_id is not None and claims.addon_id != addon_id:
         raise InvalidToken("lifecycle token was issued for another installation")
+    bind_log_context(workspace_id=workspace_id)  # verified; until the request ends
     return claims, body
 
 
@@ -63,6 +66,7 @@ def _event_time(rt: Runtime, claims: ClockifyClaims) -> datetime:
 
 def _answer(outcome: Outcome, event: str, workspace_id: str) -> ResponseReturnValue:
     log.info("lifecycle %s: %s", event, outcome.value, extra={"workspace_id": workspace_id})
+    lifecycle_event(event.lower())
     return jsonify({"result": outcome.value})
 
 

@@ -51,6 +51,7 @@ from addon.errors import (
     NotInstalled,
     UnsupportedMediaType,
 )
+from addon.logs import bind_log_context
 from addon.runtime import Runtime
 from addon.services.bodies import SessionRequest
 from addon.services.body_errors import InvalidBody, read_body
@@ -219,6 +220,7 @@ def verify_user(raw: str | None) -> tuple[ClockifyClaims, bool]:
     """Verify a Clockify user token against the stored installation: (claims, is active)."""
     rt = runtime()
     claims = rt.verifier.verify(raw, kind=TokenKind.USER, now=rt.clock())
+    bind_log_context(workspace_id=claims.workspace_id)  # until the request ends
     return claims, installation_view(rt, claims.workspace_id, claims.addon_id).active
 
 
@@ -276,6 +278,7 @@ def _authenticate() -> None:
     if scheme.lower() != "bearer":
         raise InvalidSession("missing session: send Authorization: Bearer <session>")
     session = signer().verify(raw.strip(), now=rt.clock())
+    bind_log_context(workspace_id=session.workspace_id)  # until the request ends
     try:
         installation = installation_view(rt, session.workspace_id, session.addon_id)
     except (NotInstalled, InvalidToken):

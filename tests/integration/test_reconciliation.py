@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prometheus_client import REGISTRY
 
 from addon.clockify.client import ClockifyClient, Endpoints
 from addon.clockify.errors import ClockifyError, ClockifyForbidden, ClockifyIncomplete
@@ -313,12 +314,16 @@ def test_a_total_clockify_gives_without_currencies_does_not_fail_a_multi_currenc
     assert summary.check is not None and summary.check.amounts == ()  # nothing to print
 
 
+_FAILURES = "addon_reconciliation_failures_total"
+
+
 @pytest.mark.parametrize("totals", ["null_list", "empty_list"])
 def test_rows_without_any_totals_to_check_them_fail_the_report_saying_so(
     site: Site, totals: str
 ) -> None:
     site.play("live")
     site.sandbox.state.set_shape(site.workspace.id, replace(LIVE, totals=totals))
+    counted = REGISTRY.get_sample_value(_FAILURES, {"report": "detailed"}) or 0.0
     try:
         with pytest.raises(ClockifyIncomplete, match="sent no totals") as caught:
             _summary(site)
@@ -326,5 +331,6 @@ def test_rows_without_any_totals_to_check_them_fail_the_report_saying_so(
         site.play("live")
 
     assert "cannot be checked" in str(caught.value) and "nothing was built" in str(caught.value)
+    assert REGISTRY.get_sample_value(_FAILURES, {"report": "detailed"}) == counted + 1
     records = site.sandbox.state.recorder.records(site.workspace.id)
     assert any("/reports/summary" in r.path for r in records)  # the cheap totals call was tried

@@ -62,6 +62,9 @@ def test_every_variable_is_read_and_coerced() -> None:
         "ADDON_JOB_LEASE_SECONDS": "12.5",
         "ADDON_REPORT_CACHE_SECONDS": "0",
         "ADDON_REPORT_KEEP_SECONDS": "3600",
+        "ADDON_METRICS_TOKEN": "scrape-me-please-0123",
+        "ADDON_METRICS_DIR": "/run/addon-metrics",
+        "ADDON_METRICS_BIND": "127.0.0.1:9101",
     }
     assert set(environ) == KNOWN_VARIABLES
 
@@ -96,6 +99,9 @@ def test_every_variable_is_read_and_coerced() -> None:
         12.5,
     )
     assert settings.report_keep_seconds == 3600
+    assert settings.metrics_token == Secret("scrape-me-please-0123")
+    assert "scrape-me-please" not in repr(settings)
+    assert (settings.metrics_dir, settings.metrics_bind) == ("/run/addon-metrics", "127.0.0.1:9101")
 
 
 def test_every_settings_field_has_exactly_one_variable() -> None:
@@ -136,6 +142,8 @@ def test_every_settings_field_has_exactly_one_variable() -> None:
         ("ADDON_SCHEDULER_IN_WEB", "maybe"),
         ("ADDON_DELIVERY_LEASE_SECONDS", "5"),
         ("ADDON_MISSED_RUNS", "later"),
+        ("ADDON_METRICS_TOKEN", "short"),
+        ("ADDON_METRICS_BIND", "127.0.0.1:9101"),  # a separate bind still needs the token
     ],
 )
 def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: str) -> None:
@@ -143,6 +151,13 @@ def test_bad_value_fails_at_start_up_naming_the_variable(variable: str, value: s
         Settings.from_env({variable: value})
 
     assert variable in str(raised.value)
+
+
+@pytest.mark.parametrize("bind", ["9101", "127.0.0.1:port", "127.0.0.1:70000", ":9101"])
+def test_metrics_bind_must_be_host_and_port(bind: str) -> None:
+    environ = {"ADDON_METRICS_TOKEN": "a-long-enough-token", "ADDON_METRICS_BIND": bind}
+    with pytest.raises(ConfigurationError, match="ADDON_METRICS_BIND"):
+        Settings.from_env(environ)
 
 
 def test_production_requires_encryption_keys_https_and_smtp_tls() -> None:
