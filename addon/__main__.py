@@ -52,10 +52,13 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     import signal
     import threading
 
+    from addon.observe.server import serve_metrics_if_configured
     from addon.runtime import Runtime
+    from addon.services.backlog import count_backlog
 
     configure_logging(settings)
     runtime = Runtime.from_settings(settings)
+    metrics = serve_metrics_if_configured(settings, backlog=lambda: count_backlog(runtime))
     stopping = threading.Event()
 
     def stop(signum: int, _frame: object) -> None:
@@ -71,6 +74,8 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     stopping.wait()
     log.info("worker stopping", extra={"running": len(runtime.jobs.running), "grace": args.grace})
     runtime.close(grace=args.grace)
+    if metrics is not None:
+        metrics.stop()
     log.info("worker stopped")
     return 0
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from addon.errors import AddonError
+from addon.logs import log_context
+from addon.observe.metrics import job_finished
 from addon.reports.errors import ReportError
 from addon.services import report_jobs
 from addon.services.previews import JobOutput
@@ -208,26 +210,31 @@ class JobRunner:
         return job
 
     def _run(self, job: ReportJob, context: JobContext) -> None:
-        extra = {"job_id": job.id, "workspace_id": job.workspace_id, "kind": job.kind}
-        log.info("report job started", extra={**extra, "attempt": job.attempts})
+        with log_context(workspace_id=job.workspace_id, job_id=job.id):
+            try:
+                self._build(job, context)
+            finally:
+                with self._lock:
+                    self._running.pop(job.id, None)
+                self._wake.set()  # a slot is free
+
+    def _build(self, job: ReportJob, context: JobContext) -> None:
+        log.info("report job started", extra={"kind": job.kind, "attempt": job.attempts})
         started = time.monotonic()
         try:
             output = report_jobs.perform(self.runtime, job, context)
         except LeaseLost:
-            log.info("report job abandoned: another runner holds it", extra=extra)
+            log.info("report job abandoned: another runner holds it", extra={"kind": job.kind})
+            job_finished(job.kind, "interrupted", time.monotonic() - started)
         except (AddonError, ReportError) as exc:  # Clockify's errors are AddonErrors
             code = str(getattr(exc, "code", "failed"))
             self._finish(job, context, started, error=(code, str(exc) or type(exc).__name__))
         except Exception:  # a bug: log it with its traceback, tell the page only that it failed
-            log.exception("report job failed", extra=extra)
+            log.exception("report job failed", extra={"kind": job.kind})
             error = ("internal_error", "The report could not be built.")
             self._finish(job, context, started, error=error)
         else:
             self._finish(job, context, started, output=output)
-        finally:
-            with self._lock:
-                self._running.pop(job.id, None)
-            self._wake.set()  # a slot is free
 
     def _finish(
         self,
@@ -250,19 +257,16 @@ class JobRunner:
                 snapshot=output.snapshot if output else None,
                 error=error,
             )
+        seconds = time.monotonic() - started
         state = "failed" if error else "done"
-        extra = {
-            "job_id": job.id,
-            "workspace_id": job.workspace_id,
-            "kind": job.kind,
-            "state": state,
-            "seconds": round(time.monotonic() - started, 3),
-        }
+        extra = {"kind": job.kind, "state": state, "seconds": round(seconds, 3)}
         if error:
             extra["error"] = error[0]
         if stored:
+            job_finished(job.kind, state, seconds)
             log.info("report job finished", extra=extra)
         else:
+            job_finished(job.kind, "interrupted", seconds)
             log.warning("report job result dropped: another runner holds it", extra=extra)
 
     def _heartbeat(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from addon.observe.backlog import Backlog
 from addon.runtime import Runtime
+from addon.services.report_jobs import lease
 from addon.store import backlog as store
 
 __all__ = ["count_backlog"]
@@ -17,6 +18,6 @@ def count_backlog(rt: Runtime) -> Backlog:
     """Report jobs queued and running, delivery runs claimed: one short read transaction."""
     with rt.sessions() as session:
         return Backlog(
-            report_jobs=store.jobs_in_progress(session),
+            report_jobs=store.jobs_in_progress(session, lease(rt)),
             delivery_runs={"claimed": store.claimed_runs(session)},
         )

@@ -7,24 +7,26 @@ lease_expires_at)` index. A function over the caller's Session, like the rest of
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from addon.store.jobs import IN_PROGRESS, Lease
 from addon.store.models import DeliveryRun, DeliveryState, ReportJob
 
 __all__ = ["claimed_runs", "jobs_in_progress"]
 
-_IN_PROGRESS = ("queued", "running")
 
-
-def jobs_in_progress(session: Session) -> dict[str, int]:
-    """Report jobs per state, for the queued and running ones."""
-    rows = session.execute(
-        select(ReportJob.state, func.count())
-        .where(ReportJob.state.in_(_IN_PROGRESS))
-        .group_by(ReportJob.state)
-    )
-    return {str(state): int(count) for state, count in rows}
+def jobs_in_progress(session: Session, lease: Lease) -> dict[str, int]:
+    """Report jobs waiting for a runner (`queued`, including a dead runner's, to be taken over)
+    and being built (`running`), under the queue's lease rules: a job given up on is neither."""
+    waiting = or_(lease.waiting(), lease.orphaned())
+    counts = session.execute(
+        select(
+            func.count().filter(waiting),
+            func.count().filter(lease.alive()),
+        ).where(ReportJob.state.in_(IN_PROGRESS))
+    ).one()
+    return {"queued": int(counts[0] or 0), "running": int(counts[1] or 0)}
 
 
 def claimed_runs(session: Session) -> int:

@@ -111,6 +111,9 @@ def test_an_end_to_end_run_moves_the_counters(metered: Stack) -> None:
     marks = 'addon_clockify_requests_total{operation="mark_invoiced",outcome="ok"}'
     assert _moved(before, after, marks) >= 1
     assert _moved(before, after, "addon_limiter_wait_seconds_count") >= 3
+    assert _moved(before, after, 'addon_report_jobs_total{kind="invoice",state="done"}') == 1
+    assert _moved(before, after, 'addon_report_job_seconds_count{kind="invoice",state="done"}') == 1
     assert after['addon_report_jobs{state="running"}'] == 0
+    assert after['addon_report_jobs{state="queued"}'] == 0
     assert not any(SEED_WORKSPACE_ID in name for name in after)
     assert requests.get(f"{stack.addon.url}/metrics", timeout=10).status_code == 401
