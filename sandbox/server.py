@@ -11,6 +11,7 @@ The port is bound first and only then is `SANDBOX_URL` set, because the URLs ins
 
 from __future__ import annotations
 
+import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +46,10 @@ class SandboxServer:
         port: int = 0,
         report_page_size_cap: int = 1000,
         outbox_dir: Path | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context` (a server context holding a certificate) serves https, so the URLs in
+        tokens are https too: what a production add-on insists on (tests/ship)."""
         self.issuer = issuer
         self.state = state if state is not None else SandboxState()
         self.app: Flask = create_sandbox_app(
@@ -53,15 +57,18 @@ class SandboxServer:
         )
         self._host = host
         self._port = port
+        self._ssl_context = ssl_context
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        """`http://127.0.0.1:<port>`, the bound address; known only once started."""
+        """`http://127.0.0.1:<port>` (https with an `ssl_context`), the bound address; known
+        only once started."""
         if self._server is None:
             raise RuntimeError("the sandbox has no URL until start() has bound its port")
-        return f"http://{self._host}:{self._server.port}"
+        scheme = "https" if self._ssl_context is not None else "http"
+        return f"{scheme}://{self._host}:{self._server.port}"
 
     def register_installation(
         self,
@@ -89,7 +96,9 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        self._server = make_server(self._host, self._port, self.app, threaded=True)
+        self._server = make_server(
+            self._host, self._port, self.app, threaded=True, ssl_context=self._ssl_context
+        )
         self.app.config["SANDBOX_URL"] = self.url
         self._thread = threading.Thread(
             target=self._server.serve_forever,

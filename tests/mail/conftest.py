@@ -82,8 +82,10 @@ class Tls:
     client: ssl.SSLContext
 
 
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+def write_certificate(directory: Path) -> tuple[Path, Path]:
+    """Write a self-signed certificate for 127.0.0.1 and localhost, valid for a day, and its
+    key: `(cert.pem, key.pem)` in `directory`. It is its own CA, so trusting the certificate
+    file (`cadata`, `SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`) is all a client needs."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail test")])
     now = dt.datetime.now(dt.UTC)
@@ -104,19 +106,24 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    directory: Path = tmp_path_factory.mktemp("tls")
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
-    (directory / "cert.pem").write_bytes(cert_pem)
-    (directory / "key.pem").write_bytes(
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
     )
+    return cert_path, key_path
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
+    cert_path, key_path = write_certificate(tmp_path_factory.mktemp("tls"))
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server.load_cert_chain(directory / "cert.pem", directory / "key.pem")
-    client = ssl.create_default_context(cadata=cert_pem.decode("ascii"))
+    server.load_cert_chain(cert_path, key_path)
+    client = ssl.create_default_context(cafile=cert_path)
     return Tls(server=server, client=client)
 
 
