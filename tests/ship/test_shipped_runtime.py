@@ -247,6 +247,55 @@ def _attachments(message: EmailMessage) -> dict[str, bytes]:
     return found
 
 
+def _production_settings(
+    *,
+    public_url: str,
+    database_url: str,
+    issuer: TokenIssuer,
+    sandbox_url: str,
+    smtp_port: int,
+    ca_file: Path,
+) -> dict[str, str]:
+    """What an operator puts in `.env` (deploy/.env.example), pointed at the test's servers.
+
+    The CA is trusted the standard ways, no add-on setting: `SSL_CERT_FILE` replaces the default
+    verify paths that SMTP's `ssl.create_default_context()` loads, and `REQUESTS_CA_BUNDLE` the
+    bundle requests uses for Clockify.
+    """
+    return {
+        "GUNICORN_WORKERS": "2",
+        "ADDON_PUBLIC_URL": public_url,
+        "ADDON_KEY": ADDON_KEY,
+        "ADDON_DATABASE_URL": database_url,
+        "ADDON_ENCRYPTION_KEYS": Fernet.generate_key().decode("ascii"),
+        "ADDON_CLOCKIFY_PUBLIC_KEYS": issuer.public_key_pem,
+        "ADDON_FRAME_ANCESTORS": sandbox_url,
+        "ADDON_SMTP_HOST": "127.0.0.1",
+        "ADDON_SMTP_PORT": str(smtp_port),
+        "ADDON_SMTP_SECURITY": "starttls",
+        "ADDON_SMTP_USERNAME": USERNAME,
+        "ADDON_SMTP_PASSWORD": PASSWORD,
+        "ADDON_MAIL_FROM": "Reports & Invoices <reports@addon.test>",
+        "ADDON_SCHEDULER_TICK_SECONDS": "1",
+        "SSL_CERT_FILE": str(ca_file),
+        "REQUESTS_CA_BUNDLE": str(ca_file),
+    }
+
+
+def _check_scheduled_email(inbox: Inbox) -> None:
+    """One message, to the schedule's recipient, with its CSV and a real PDF attached."""
+    assert len(inbox.received) == 1
+    received = inbox.received[0]
+    message = message_from_bytes(received.content, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    assert received.rcpt_tos == [RECIPIENT]
+    assert "Shipped daily hours" in str(message["Subject"])
+    files = _attachments(message)
+    assert sorted(name.rsplit(".", 1)[-1] for name in files) == ["csv", "pdf"]
+    assert all(files.values())
+    assert next(body for name, body in files.items() if name.endswith(".pdf")).startswith(b"%PDF-")
+
+
 def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
     venv: Path,
     app_dir: Path,
@@ -282,25 +331,15 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
         proxy = stack.enter_context(TlsTerminator(("127.0.0.1", web_port), server_tls))
         home = tmp_path / "home"
         home.mkdir()
-        env = app_environment(app_dir, venv, home, SYSTEM_PATH) | {
-            "GUNICORN_BIND": f"127.0.0.1:{web_port}",
-            "GUNICORN_WORKERS": "2",
-            "ADDON_PUBLIC_URL": proxy.url,
-            "ADDON_KEY": ADDON_KEY,
-            "ADDON_DATABASE_URL": database_url,
-            "ADDON_ENCRYPTION_KEYS": Fernet.generate_key().decode("ascii"),
-            "ADDON_CLOCKIFY_PUBLIC_KEYS": issuer.public_key_pem,
-            "ADDON_FRAME_ANCESTORS": sandbox.url,
-            "ADDON_SMTP_HOST": "127.0.0.1",
-            "ADDON_SMTP_PORT": str(relay.port),
-            "ADDON_SMTP_SECURITY": "starttls",
-            "ADDON_SMTP_USERNAME": USERNAME,
-            "ADDON_SMTP_PASSWORD": PASSWORD,
-            "ADDON_MAIL_FROM": "Reports & Invoices <reports@addon.test>",
-            "ADDON_SCHEDULER_TICK_SECONDS": "1",
-            "SSL_CERT_FILE": str(cert),
-            "REQUESTS_CA_BUNDLE": str(cert),
-        }
+        env = app_environment(app_dir, venv, home, SYSTEM_PATH) | _production_settings(
+            public_url=proxy.url,
+            database_url=database_url,
+            issuer=issuer,
+            sandbox_url=sandbox.url,
+            smtp_port=relay.port,
+            ca_file=cert,
+        )
+        env["GUNICORN_BIND"] = f"127.0.0.1:{web_port}"
         processes = Processes(logs=logs, cwd=app_dir, env=env)
         stack.callback(processes.kill_all)
         try:
@@ -341,17 +380,7 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
             assert [(r["schedule_id"], r["state"], r["last_error"]) for r in runs] == [
                 (schedule_id, "sent", None)
             ]
-            assert len(inbox.received) == 1
-            received = inbox.received[0]
-            message = message_from_bytes(received.content, policy=policy.default)
-            assert isinstance(message, EmailMessage)
-            assert received.rcpt_tos == [RECIPIENT]
-            assert "Shipped daily hours" in str(message["Subject"])
-            files = _attachments(message)
-            assert sorted(name.rsplit(".", 1)[-1] for name in files) == ["csv", "pdf"]
-            assert all(files.values()) and next(
-                body for name, body in files.items() if name.endswith(".pdf")
-            ).startswith(b"%PDF-")
+            _check_scheduled_email(inbox)
 
             exits = processes.stop_all(timeout=STOP_SECONDS)
             assert [(e.name, e.code) for e in exits] == [
