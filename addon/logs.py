@@ -202,3 +202,4 @@ def configure_logging(settings: Settings) -> None:
     # what it did itself (`addon.delivery.scheduler.run_once`). DEBUG still shows them.
     quiet = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
     logging.getLogger("apscheduler").setLevel(quiet)
+    logging.getLogger("pikepdf").setLevel(quiet)  # "C++ to Python logger bridge initialized"

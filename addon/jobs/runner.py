@@ -174,14 +174,17 @@ class JobRunner:
             return [self._running[i] for i in job_ids if i in self._running]
 
     def _dispatch(self) -> None:
+        failures = 0
         while not self._stop.is_set():
             claimed = None
             if len(self.running) < self.workers:
                 try:
                     claimed = self._claim()
-                except Exception:  # a database blip must not end the dispatcher
-                    log.warning("claiming a report job failed", exc_info=True)
-                    self._stop.wait(POLL_SECONDS)
+                    failures = 0
+                except Exception:  # the database is down: back off, say so once per outage
+                    failures += 1
+                    log.warning("claiming a report job failed", exc_info=failures == 1)
+                    self._stop.wait(min(30.0, POLL_SECONDS * 2**failures))
             if claimed is not None:
                 continue  # there may be more: claim until the slots or the queue run out
             self._wake.wait(POLL_SECONDS)

@@ -46,9 +46,9 @@ from sqlalchemy import create_engine, text
 
 from sandbox.server import SandboxServer
 from sandbox.state import SEED_WORKSPACE_ID
-from sandbox.tokens import ApiUrls, TokenIssuer
+from sandbox.tokens import TokenIssuer
 from tests.conftest import ADDON_KEY, PostgresServer
-from tests.e2e.report_api import Api, period, summary_body
+from tests.e2e.report_api import Api, summary_body
 from tests.mail.conftest import (
     PASSWORD,
     USERNAME,
@@ -59,6 +59,7 @@ from tests.mail.conftest import (
 )
 from tests.ship.image import COMMANDS, COPIED, HEALTHCHECK, REPO, app_environment
 from tests.ship.processes import Processes
+from tests.ship.sidebar import clockify_total, sidebar_session
 from tests.ship.tls_proxy import TlsTerminator
 from tests.ship.venv import shipped_venv
 
@@ -67,8 +68,6 @@ pytestmark = [pytest.mark.shipped, pytest.mark.postgres, pytest.mark.timeout(600
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 RECIPIENT = "finance@example.com"
 STOP_SECONDS = 40.0  # gunicorn's graceful_timeout is 30 s; an idle stop takes about one
-_META = re.compile(r'<meta name="session" content="([^"]+)">')
-_FRAME = re.compile(r'<iframe id="addon-frame"[^>]* src="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -155,43 +154,6 @@ def _healthy(port: int, cwd: Path, env: dict[str, str]) -> bool:
         command, shell=True, cwd=cwd, env=env, capture_output=True, timeout=10, check=False
     )
     return check.returncode == 0
-
-
-def _session(sandbox: SandboxServer, addon_id: str) -> str:
-    """The sidebar's session, reached as a browser does: Clockify's page, then our iframe."""
-    shell = requests.get(
-        f"{sandbox.url}/workspaces/{SEED_WORKSPACE_ID}/addons/{addon_id}/0", timeout=10
-    )
-    assert shell.status_code == 200, shell.text
-    frame = _FRAME.search(shell.text)
-    assert frame is not None, shell.text
-    page = requests.get(frame.group(1).replace("&amp;", "&"), timeout=10)
-    found = _META.search(page.text)
-    assert page.status_code == 200 and found is not None, page.text
-    return found.group(1)
-
-
-def _clockify_total(sandbox: SandboxServer, addon_id: str) -> int:
-    """Clockify's own summary total (seconds) for the report's period: the oracle."""
-    workspace = sandbox.state.workspace(SEED_WORKSPACE_ID)
-    start, end = period()
-    urls = ApiUrls.for_sandbox(sandbox.url, workspace.region, workspace.subdomain)
-    answer = requests.post(
-        f"{urls.reports_url}/v1/workspaces/{workspace.id}/reports/summary",
-        json={
-            "dateRangeStart": f"{start}T00:00:00.000",
-            "dateRangeEnd": f"{end}T23:59:59.999",
-            "timeZone": "Europe/Berlin",
-            "summaryFilter": {"groups": ["PROJECT"]},
-        },
-        headers={
-            "X-Addon-Token": sandbox.state.installation(SEED_WORKSPACE_ID, addon_id).auth_token
-        },
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    totals = answer.json()["totals"]
-    return int((totals[0] if isinstance(totals, list) else totals)["totalTime"])
 
 
 def _due_schedule(api: Api, database_url: str) -> int:
@@ -363,14 +325,14 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
             assert installed.status_code == 201, installed.text
             assert installed.json()["lifecycleStatus"] == 200, installed.text
             addon_id = str(installed.json()["addonId"])
-            api = Api(proxy.url, _session(sandbox, addon_id))
+            api = Api(proxy.url, sidebar_session(sandbox, addon_id))
 
             started = api("POST", "/reports", summary_body())
             assert started.status_code == 202, started.text
             done = api.wait(started.json(), timeout=60)
             assert done["state"] == "done", done
             assert done["result"]["totals"]["entries"] > 0
-            assert done["result"]["totals"]["duration"] == _clockify_total(sandbox, addon_id)
+            assert done["result"]["totals"]["duration"] == clockify_total(sandbox, addon_id)
 
             schedule_id = _due_schedule(api, database_url)
             runs = _wait_until(
