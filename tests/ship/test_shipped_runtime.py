@@ -67,6 +67,7 @@ pytestmark = [pytest.mark.shipped, pytest.mark.postgres, pytest.mark.timeout(600
 
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 RECIPIENT = "finance@example.com"
+METRICS_TOKEN = "smoke-test-metrics-token-0123456789"
 STOP_SECONDS = 40.0  # gunicorn's graceful_timeout is 30 s; an idle stop takes about one
 
 
@@ -239,9 +240,32 @@ def _production_settings(
         "ADDON_SMTP_PASSWORD": PASSWORD,
         "ADDON_MAIL_FROM": "Reports & Invoices <reports@addon.test>",
         "ADDON_SCHEDULER_TICK_SECONDS": "1",
+        "ADDON_METRICS_TOKEN": METRICS_TOKEN,
         "SSL_CERT_FILE": str(ca_file),
         "REQUESTS_CA_BUNDLE": str(ca_file),
     }
+
+
+def _scrape(url: str) -> dict[str, float]:
+    answer = requests.get(
+        f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    samples = {}
+    for line in answer.text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
+
+
+def _check_metrics(web: str, worker: str) -> None:
+    """The web's /metrics (behind the proxy, token required) and the worker's own bind."""
+    assert requests.get(f"{web}/metrics", timeout=10).status_code == 401
+    assert _scrape(web)['addon_lifecycle_events_total{event="installed"}'] == 1
+    built = _scrape(worker)
+    assert built['addon_report_jobs_total{kind="summary",state="done"}'] == 1
+    assert built['addon_report_jobs{state="queued"}'] == 0
 
 
 def _check_scheduled_email(inbox: Inbox) -> None:
@@ -311,7 +335,10 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
             # report below is built by `python -m addon worker` or not at all.
             processes.start("web", COMMANDS["web"], ADDON_WEB_JOBS="false")
             processes.start("scheduler", COMMANDS["scheduler"])
-            processes.start("worker", COMMANDS["worker"])
+            worker_metrics = free_port()  # as compose runs it: its own /metrics bind
+            processes.start(
+                "worker", COMMANDS["worker"], ADDON_METRICS_BIND=f"127.0.0.1:{worker_metrics}"
+            )
             _wait_until("healthz", lambda: _healthy(web_port, app_dir, env), processes, 30)
             ready = requests.get(f"{proxy.url}/readyz", timeout=10)
             assert ready.status_code == 200, ready.text
@@ -345,6 +372,8 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
                 (schedule_id, "sent", None)
             ]
             _check_scheduled_email(inbox)
+
+            _check_metrics(proxy.url, f"http://127.0.0.1:{worker_metrics}")
 
             exits = processes.stop_all(timeout=STOP_SECONDS)
             assert [(e.name, e.code) for e in exits] == [
