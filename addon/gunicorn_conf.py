@@ -34,3 +34,11 @@ def on_starting(server: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     mark_process_dead(worker.pid, Settings.from_process_env().metrics_dir)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """A web worker leaving (SIGTERM, a rollout): its report jobs get 10 s, then go back to the
+    queue at once, rather than waiting out their lease (`addon.jobs.runner.JobRunner.shutdown`)."""
+    runtime = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("addon")
+    if runtime is not None:
+        runtime.close(grace=10.0)
