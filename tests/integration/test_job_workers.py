@@ -118,7 +118,9 @@ def test_a_killed_workers_job_is_finished_by_another_and_no_job_runs_twice(
                 HOME=str(homes[1]),
                 ADDON_WEB_JOBS="false",
             )
-            workers = [processes.start(name, WORKER) for name in names[2:]]
+            # worker-1 starts once worker-0 is building: web-0's two threads and worker-0's
+            # two fill the workspace's four slots, so nobody can starve worker-0 of a job.
+            workers = [processes.start("worker-0", WORKER)]
             for web in webs:
                 _wait(web, lambda web=web: _up(web), processes, 30)
             installed = requests.post(
@@ -149,7 +151,13 @@ def test_a_killed_workers_job_is_finished_by_another_and_no_job_runs_twice(
                     )
                     return [row.id for row in rows]
 
-            held = _wait("worker-0 to build a job", held_by_victim, processes, 60)
+            def building() -> bool:  # claimed, and its build under way (not just claimed)
+                logged = {e["job_id"] for e in _events(processes, ["worker-0"])}
+                return bool(logged & set(held_by_victim()))
+
+            _wait("worker-0 to be building a job", building, processes, 60)
+            workers.append(processes.start("worker-1", WORKER))
+            time.sleep(0.3)  # worker-1 polling too, as a second worker would be
             os.kill(victim, signal.SIGKILL)
             workers[0].wait(timeout=10)
             processes.running.pop("worker-0")
@@ -167,16 +175,21 @@ def test_a_killed_workers_job_is_finished_by_another_and_no_job_runs_twice(
             assert set(attempts) == {job["id"] for job in started}
             assert held and all(attempts[job_id] == 2 for job_id in held), (held, attempts)
             assert all(attempts[i] == 1 for i in attempts if i not in held), attempts
-            assert not any(f":{victim}:" in row.owner for row in rows)  # others finished them
+            owners = {row.id: row.owner for row in rows}
+            assert not any(f":{victim}:" in owners[i] for i in held)  # others finished them
 
             events = _events(processes, names)
             finished = Counter(e["job_id"] for e in events if e["message"] == "report job finished")
             starts = Counter(e["job_id"] for e in events if e["message"] == "report job started")
             assert finished == Counter(attempts.keys()), finished  # each exactly once
-            assert starts == Counter(attempts), starts  # started as often as claimed
+            # Started as often as claimed; a job worker-0 claimed just before it died may have
+            # gone unlogged there.
+            assert all(
+                starts[i] == n or (i in held and starts[i] == n - 1) for i, n in attempts.items()
+            ), (starts, attempts)
             assert all(e["workspace_id"] == SEED_WORKSPACE_ID for e in events)
             by = Counter(e["process"] for e in events if e["message"] == "report job finished")
-            assert by["web-1"] == 0 and by["worker-1"] >= 1, by  # web-1 never builds
+            assert by["web-1"] == 0 and by["worker-0"] < sum(by.values()), by  # web-1 never builds
 
             exits = processes.stop_all(timeout=40)
             assert sorted((e.name, e.code) for e in exits) == [
