@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/schedules.py
 	$(BIN)/python bench/sidebar.py
 	$(BIN)/python bench/marking.py
+	$(BIN)/python bench/jobs.py
 
 clean:
 	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache
