@@ -5,8 +5,9 @@ The use cases (`addon.services.report_jobs`) only store a queued row and call `w
 process running a `JobRunner` may claim it (`addon.store.jobs.claim_next`), so a report outlives
 the web process that took the request. Each runner has one dispatcher thread that claims while
 it has a free slot (`report_workers` per process) and then sleeps until woken or `POLL_SECONDS`
-pass, one daemon thread per claimed job, and one heartbeat thread that writes their progress
-every `beat` seconds. The heartbeat is the lease: a job whose heartbeat stops for
+pass (a job another process queued waits that long once the queue is drained), one daemon
+thread per claimed job, and one heartbeat thread that writes their progress every `beat`
+seconds. The heartbeat is the lease: a job whose heartbeat stops for
 `job_lease_seconds` (its process was killed) is claimed again by another runner and built from
 the start; a runner whose heartbeat finds the job taken (it stalled past its lease) stops
 building it, and its late result is refused by the store, so a job's result is written once.
@@ -74,6 +75,7 @@ class JobContext:
     stage: str = "starting"
     count: int = 0
     lost: bool = False
+    finishing: bool = False  # set before the result is written: a failed heartbeat then is ours
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count_pages(self, counter: Callable[[], int]) -> None:
@@ -102,7 +104,7 @@ class JobContext:
                 pages=self.pages(),
                 now=self.runtime.now(),
             )
-        if not held and not self.lost:
+        if not held and not self.lost and not self.finishing:
             self.lost = True
             log.warning("report job taken over by another runner", extra={"job_id": self.job_id})
 
@@ -262,6 +264,7 @@ class JobRunner:
     ) -> None:
         if context.lost:
             return
+        context.finishing = True
         with self.runtime.sessions.begin() as session:
             stored = store.finish_job(
                 session,
