@@ -116,9 +116,12 @@ def _reading(job: ReportJob, rules: store.Lease) -> tuple[str, str, dict[str, st
         message = f"No worker started this report within {minutes} minutes; run it again."
         return "failed", job.stage, {"error": "not_started", "message": message}
     if job.state == store.JobState.RUNNING and job.heartbeat_at < rules.alive_since:
-        if job.attempts < rules.max_attempts:  # another runner will take it over
+        if job.heartbeat_at < rules.queued_since:
+            message = "The server building this stopped and no other took it over; run it again."
+        elif job.attempts >= rules.max_attempts:
+            message = f"The server building this stopped {job.attempts} times; run it again."
+        else:  # another runner will take it over
             return "queued", "queued", None
-        message = f"The server building this stopped {job.attempts} times; run it again."
         return "failed", job.stage, {"error": "interrupted", "message": message}
     return job.state, job.stage, error
 

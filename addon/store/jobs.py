@@ -65,7 +65,8 @@ class Lease:
 
     A queued job waits at most until `queued_since` (after that no one is waiting for it); a
     running job whose heartbeat is older than `alive_since` lost its process and may be claimed
-    again while it has been started fewer than `max_attempts` times.
+    again while it has been started fewer than `max_attempts` times, and for as long as a
+    queued one would wait.
     """
 
     now: datetime
@@ -84,9 +85,11 @@ class Lease:
         )
 
     def orphaned(self) -> ColumnElement[bool]:
+        """Running, its heartbeat stopped, still worth resuming (not given up on, not too old)."""
         return and_(
             ReportJob.state == JobState.RUNNING.value,
             ReportJob.heartbeat_at < self.alive_since,
+            ReportJob.heartbeat_at >= self.queued_since,
             ReportJob.attempts < self.max_attempts,
         )
 

@@ -97,7 +97,7 @@ def test_a_dead_runners_job_is_taken_over_and_the_old_owner_can_no_longer_write(
     assert (row.state, row.owner, row.attempts) == ("done", "alive", 2)
 
 
-def test_a_job_that_outlived_three_runners_and_one_nobody_claimed_stay_put(
+def test_jobs_given_up_on_stay_put(
     runtime: Runtime,
 ) -> None:
     poison = _queue(runtime, "w")
@@ -105,10 +105,13 @@ def test_a_job_that_outlived_three_runners_and_one_nobody_claimed_stay_put(
         now = T0 + n * (LEASE + timedelta(seconds=1))
         assert _claim(runtime, f"r{n}", now=now) == poison
     stale = _queue(runtime, "w2", at=T0 - timedelta(minutes=16))
+    abandoned = _queue(runtime, "w3", at=T0 - timedelta(minutes=20))
+    assert _claim(runtime, "gone", now=T0 - timedelta(minutes=20)) == abandoned
 
     assert _claim(runtime, "r9", now=T0 + 3 * (LEASE + timedelta(seconds=1))) is None
     assert _row(runtime, poison).attempts == 3
     assert _row(runtime, stale).state == "queued"
+    assert _row(runtime, abandoned).owner == "gone"  # its heartbeat is older than any wait
 
 
 def test_a_stopping_runner_hands_its_jobs_back_without_spending_an_attempt(
