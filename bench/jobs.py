@@ -42,8 +42,6 @@ import argparse
 import contextlib
 import logging
 import multiprocessing
-import os
-import platform
 import random
 import statistics
 import sys
@@ -71,6 +69,7 @@ from addon.settings import LogFormat, Secret, Settings
 from addon.store import jobs as store
 from addon.store.migrate import upgrade
 from addon.store.models import ReportJob
+from bench.machine import machine
 
 WORKERS = 4
 WORKSPACES = 50
@@ -522,23 +521,6 @@ def latency(rt: Runtime, url: str, n: int, gap: float) -> list[Latency]:
 
 
 # -- printing -----------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    """CPU model, cores, Python and load: figures from a shared machine need the load beside."""
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"machine: {model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {load}"
-    )
 
 
 MIX = ("insert", "scan", "lock", "count", "claim", "read", "progress", "finish", "other")

@@ -34,8 +34,6 @@ import csv
 import gc
 import io
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -64,6 +62,7 @@ from addon.reports.money import Money
 from addon.reports.periods import DateRange
 from addon.reports.terms import InvoiceTerms, LineGrouping, PercentDiscount, Tax, TaxMode
 from bench.facturx_input import compare, make_einvoice
+from bench.machine import machine
 
 ZONE = "Europe/Berlin"
 REPORTS = ("invoice", "detailed")
@@ -361,23 +360,6 @@ def child(report: str, kind: str, size: int, rounds: int, locale: str) -> None:
             "base_traced_peak": traced(baseline),
         }
     print(json.dumps(figures))
-
-
-def machine() -> str:
-    """CPU model, cores, Python and load: figures from a shared machine need the load beside."""
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"machine: {model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {load}"
-    )
 
 
 def main() -> None:

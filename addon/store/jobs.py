@@ -276,6 +276,15 @@ def find_fresh(
     return rows.one_or_none()
 
 
+def _held(job_id: str, owner: str) -> ColumnElement[bool]:
+    """The owner fence: the job is still running and still `owner`'s (nobody took it over)."""
+    return and_(
+        ReportJob.id == job_id,
+        ReportJob.owner == owner,
+        ReportJob.state == JobState.RUNNING.value,
+    )
+
+
 def record_progress(
     session: Session,
     job_id: str,
@@ -289,11 +298,7 @@ def record_progress(
     """Write progress and the heartbeat; False when `owner` no longer holds the job."""
     result = session.execute(
         update(ReportJob)
-        .where(
-            ReportJob.id == job_id,
-            ReportJob.owner == owner,
-            ReportJob.state == JobState.RUNNING.value,
-        )
+        .where(_held(job_id, owner))
         .values(stage=stage, entries=entries, pages=pages, heartbeat_at=now)
     )
     return rowcount(result) == 1
@@ -317,15 +322,7 @@ def finish_job(
         values.update(
             state=JobState.FAILED.value, error_code=error[0][:64], error_message=error[1][:500]
         )
-    written = session.execute(
-        update(ReportJob)
-        .where(
-            ReportJob.id == job_id,
-            ReportJob.owner == owner,
-            ReportJob.state == JobState.RUNNING.value,
-        )
-        .values(**values)
-    )
+    written = session.execute(update(ReportJob).where(_held(job_id, owner)).values(**values))
     return rowcount(written) == 1
 
 

@@ -19,6 +19,7 @@ from sandbox.state import SEED_WORKSPACE_ID
 from tests.e2e.conftest import serve_stack
 from tests.e2e.report_api import Stack, summary_body
 from tests.mail.conftest import Inbox, free_port
+from tests.prometheus import scrape
 
 TOKEN = "metrics-token-for-the-tests-0123"
 FAST = MailRetry(tries=1, base_seconds=0.01, cap_seconds=0.01)
@@ -47,16 +48,7 @@ def metered(tmp_path: Path, encryption_key: Secret) -> Iterator[Stack]:
 
 
 def _scrape(stack: Stack) -> dict[str, float]:
-    answer = requests.get(
-        f"{stack.addon.url}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10
-    )
-    assert answer.status_code == 200, answer.text
-    samples = {}
-    for line in answer.text.splitlines():
-        if line.startswith("addon_"):
-            name, _, value = line.rpartition(" ")
-            samples[name] = float(value)
-    return samples
+    return scrape(stack.addon.url, TOKEN)
 
 
 def _moved(before: dict[str, float], after: dict[str, float], name: str) -> float:

@@ -57,6 +57,7 @@ from tests.mail.conftest import (
     free_port,
     write_certificate,
 )
+from tests.prometheus import scrape
 from tests.ship.image import COMMANDS, COPIED, HEALTHCHECK, REPO, app_environment
 from tests.ship.processes import Processes
 from tests.ship.sidebar import clockify_total, sidebar_session
@@ -246,24 +247,11 @@ def _production_settings(
     }
 
 
-def _scrape(url: str) -> dict[str, float]:
-    answer = requests.get(
-        f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
-    )
-    assert answer.status_code == 200, answer.text
-    samples = {}
-    for line in answer.text.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.rpartition(" ")
-            samples[name] = float(value)
-    return samples
-
-
 def _check_metrics(web: str, worker: str) -> None:
     """The web's /metrics (behind the proxy, token required) and the worker's own bind."""
     assert requests.get(f"{web}/metrics", timeout=10).status_code == 401
-    assert _scrape(web)['addon_lifecycle_events_total{event="installed"}'] == 1
-    built = _scrape(worker)
+    assert scrape(web, METRICS_TOKEN)['addon_lifecycle_events_total{event="installed"}'] == 1
+    built = scrape(worker, METRICS_TOKEN)
     assert built['addon_report_jobs_total{kind="summary",state="done"}'] == 1
     assert built['addon_report_jobs{state="queued"}'] == 0
 
