@@ -321,7 +321,14 @@ def test_image_runtime_serves_reports_and_emails_then_stops_cleanly_on_sigterm(
             assert processes.run("migrate", COMMANDS["migrate"], timeout=120) == 0
             # As deploy/compose.yaml runs it: web leaves report jobs to the worker, so the
             # report below is built by `python -m addon worker` or not at all.
-            processes.start("web", COMMANDS["web"], ADDON_WEB_JOBS="false")
+            # As compose runs it: gunicorn's two workers count into one directory, so a
+            # scrape answered by either sees the INSTALLED the other may have handled.
+            processes.start(
+                "web",
+                COMMANDS["web"],
+                ADDON_WEB_JOBS="false",
+                ADDON_METRICS_DIR=str(tmp_path / "metrics"),
+            )
             processes.start("scheduler", COMMANDS["scheduler"])
             worker_metrics = free_port()  # as compose runs it: its own /metrics bind
             processes.start(
