@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -48,6 +48,7 @@ __all__ = [
     "ReportRequest",
     "ReportSpec",
     "ReportSpecFields",
+    "coerce_enum",
     "groups_of",
     "read_request",
 ]
@@ -137,7 +138,14 @@ def groups_of(
     return () if kind is ReportKind.DETAILED and "groups" not in body else groups
 
 
-def _enum(kind: type[E], name: str, value: object) -> E:
+def coerce_enum(
+    kind: type[E],
+    name: str,
+    value: object,
+    fail: Callable[[str, str], Exception] = InvalidInput,
+) -> E:
+    """`value` as a member of `kind`, or `fail(name, message)` naming the allowed values (each
+    door raises its own error: a report request's 422, a schedule's)."""
     if isinstance(value, kind):
         return value
     try:
@@ -146,9 +154,7 @@ def _enum(kind: type[E], name: str, value: object) -> E:
         return kind(value)
     except ValueError:
         allowed = ", ".join(kind)
-        raise InvalidInput(
-            name, f"{name} must be one of {allowed}, not {shorten(value)}."
-        ) from None
+        raise fail(name, f"{name} must be one of {allowed}, not {shorten(value)}.") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,7 +175,7 @@ class ReportSpec:
     week_start: Weekday = Weekday.MONDAY
 
     def __post_init__(self) -> None:
-        kind = _enum(ReportKind, "kind", self.kind)
+        kind = coerce_enum(ReportKind, "kind", self.kind)
         object.__setattr__(self, "kind", kind)
         if not isinstance(self.filters, ReportFilters):
             raise InvalidInput("filters", "filters must be an object of filters.")
@@ -184,9 +190,9 @@ class ReportSpec:
         if not low <= len(groups) <= 3 or len(set(groups)) != len(groups):
             raise InvalidInput("groups", f"A {kind} report has {low} to 3 distinct groups.")
         object.__setattr__(self, "groups", groups)
-        durations = _enum(DurationStyle, "durations", self.durations)
+        durations = coerce_enum(DurationStyle, "durations", self.durations)
         object.__setattr__(self, "durations", durations)
-        object.__setattr__(self, "week_start", _enum(Weekday, "week_start", self.week_start))
+        object.__setattr__(self, "week_start", coerce_enum(Weekday, "week_start", self.week_start))
         if not isinstance(self.locale, str):
             raise InvalidInput("locale", "locale must be a language code such as en or de_DE.")
         try:

@@ -38,6 +38,7 @@ from addon.services.report_spec import (
     ReportKind,
     ReportSpec,
     ReportSpecFields,
+    coerce_enum,
     groups_of,
 )
 from addon.store.models import Schedule
@@ -69,15 +70,7 @@ def _fail(name: str, message: str) -> InvalidSchedule:
 
 
 def _enum(kind: type[E], name: str, value: object) -> E:
-    if isinstance(value, kind):
-        return value
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(kind)
-        raise _fail(name, f"{name} must be one of {allowed}, not {shorten(value)}.") from None
+    return coerce_enum(kind, name, value, _fail)
 
 
 def _attachment(value: object) -> FileFormat:
