@@ -43,6 +43,7 @@ from addon.reports.terms import InvoiceTerms
 __all__ = [
     "EntryRows",
     "InvoiceRows",
+    "Progress",
     "ReportRows",
     "Rows",
     "RowsKey",
@@ -52,13 +53,14 @@ __all__ = [
     "fetch_entry_rows",
     "fetch_invoice_rows",
     "fetch_rows",
+    "no_progress",
     "rows_key",
 ]
 
 Progress = Callable[[str, int], None]
 
 
-def _ignore(stage: str, count: int) -> None:
+def no_progress(stage: str, count: int) -> None:
     """The default progress sink: nobody is watching."""
 
 
@@ -126,7 +128,9 @@ class InvoiceRows:
 ReportRows = EntryRows | InvoiceRows | DetailedReport
 
 
-def fetch_rows(client: ClockifyClient, key: RowsKey, progress: Progress = _ignore) -> ReportRows:
+def fetch_rows(
+    client: ClockifyClient, key: RowsKey, progress: Progress = no_progress
+) -> ReportRows:
     """Fetch `key`'s rows through `client` (which must be `key.workspace_id`'s)."""
     if client.endpoints.workspace_id != key.workspace_id:
         raise ValueError("fetch_rows: the client is not the key's workspace")
@@ -138,7 +142,7 @@ def fetch_rows(client: ClockifyClient, key: RowsKey, progress: Progress = _ignor
 
 
 def fetch_entry_rows(
-    client: ClockifyClient, query: ReportFilter, progress: Progress = _ignore
+    client: ClockifyClient, query: ReportFilter, progress: Progress = no_progress
 ) -> EntryRows:
     """The period's entries with names filled in (`addon.clockify.names`), and their check."""
     progress("entries", 0)
@@ -153,7 +157,7 @@ def fetch_detailed(
     client: ClockifyClient,
     query: ReportFilter,
     non_work: NonWorkTime = NonWorkTime.SEPARATE,
-    progress: Progress = _ignore,
+    progress: Progress = no_progress,
 ) -> DetailedReport:
     """The period's entries, names filled in, collected compactly as they arrive (so memory
     holds the compact columns, never a tuple of entries), with their check.
@@ -173,7 +177,7 @@ def fetch_detailed(
 
 
 def fetch_invoice_rows(
-    client: ClockifyClient, query: ReportFilter, progress: Progress = _ignore
+    client: ClockifyClient, query: ReportFilter, progress: Progress = no_progress
 ) -> InvoiceRows:
     """The period's billable, uninvoiced time and expenses, planned per client and currency.
 

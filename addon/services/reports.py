@@ -46,11 +46,13 @@ from addon.runtime import Runtime
 from addon.services.defaults import WorkspaceDefaults
 from addon.services.installations import clockify_for
 from addon.services.report_rows import (
+    Progress,
     build_drafts,
     build_summary_of,
     fetch_detailed,
     fetch_entry_rows,
     fetch_invoice_rows,
+    no_progress,
 )
 from addon.services.report_spec import ReportRequest
 from addon.services.schedule_spec import ReportKind
@@ -66,20 +68,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int], None]
-
 
 class JobProgress(Protocol):
-    """What a report job reports to (the executor's `JobContext`): stage, count and pages."""
+    """What a report job reports to (the runner's `JobContext`): stage, count and pages."""
 
     def progress(self, stage: str, count: int) -> None: ...
 
     def count_pages(self, counter: Callable[[], int]) -> None:
         """Read Clockify requests made so far from `counter` (the client's own count)."""
-
-
-def _ignore(stage: str, count: int) -> None:
-    """The default progress sink: nobody is watching."""
 
 
 def fetch_summary(
@@ -89,7 +85,7 @@ def fetch_summary(
     *,
     week_start: Weekday,
     non_work: NonWorkTime = NonWorkTime.SEPARATE,
-    progress: Progress = _ignore,
+    progress: Progress = no_progress,
     source: SummarySource | None = None,
 ) -> Summary:
     """The period's summary: Clockify's own summary report where it can say it, else our engine.
@@ -174,7 +170,7 @@ def fetch_invoice_drafts(
     *,
     terms: InvoiceTerms,
     issue_date: date,
-    progress: Progress = _ignore,
+    progress: Progress = no_progress,
     timesheet: bool = False,
 ) -> tuple[Invoice, ...]:
     """One draft per client and currency of the period's billable, uninvoiced time and expenses.
