@@ -215,7 +215,8 @@ def perform(rt: Runtime, job: ReportJob, context: JobProgress) -> JobOutput:
     if job.kind == "test_email":
         with rt.sessions() as db:
             spec = one_schedule(db, job.workspace_id, int(job.request["schedule_id"]))[1]
-        recipients = Recipients.parse(job.request["to"])
+        asked = job.request  # each header's list as given: Cc stays Cc and Bcc stays hidden
+        recipients = Recipients.parse(asked["to"], asked.get("cc", ()), asked.get("bcc", ()))
         sent = emails.send_test(rt, context, job.workspace_id, spec, recipients, defaults, job.id)
         return JobOutput(sent)
     if job.kind not in set(ReportKind):
@@ -345,7 +346,12 @@ def start_test_email(
         workspace_id=workspace_id,
         user_id=user_id,
         kind="test_email",
-        body={"schedule_id": schedule_id, "to": list(recipients.envelope())},
+        body={
+            "schedule_id": schedule_id,
+            "to": list(recipients.to),
+            "cc": list(recipients.cc),
+            "bcc": list(recipients.bcc),
+        },
         key=f"test-{schedule_id}-{uuid.uuid4().hex}"[:64],
     )
     rt.wake_jobs()

@@ -277,6 +277,44 @@ def test_test_email_reaches_the_smtp_server_with_attachments(lite: Stack) -> Non
     assert api("GET", "/deliveries").json()["deliveries"] == []  # a test is not a delivery
 
 
+def test_a_test_email_to_the_schedules_own_recipients_keeps_cc_and_bcc_apart(lite: Stack) -> None:
+    api = lite.session_for()
+    created = api(
+        "POST",
+        "/schedules",
+        {
+            "name": "Weekly hours",
+            "frequency": "WEEKLY",
+            "weekday": "MONDAY",
+            "hour": 8,
+            "zone": "Europe/Berlin",
+            "coverage": "PREVIOUS_WEEK",
+            "formats": ["csv"],
+            "recipients": {
+                "to": ["Boss <boss@example.com>"],
+                "cc": ["team@example.com"],
+                "bcc": ["auditor@example.org"],
+            },
+        },
+    )
+    assert created.status_code == 201, created.text
+
+    started = api("POST", f"/schedules/{created.json()['id']}/test", {})
+    done = api.wait(started.json())
+
+    assert done["state"] == "done", done
+    received = lite.inbox.received[0]
+    message = email.message_from_bytes(received.content, policy=email.policy.default)
+    assert message["To"] == "Boss <boss@example.com>"
+    assert message["Cc"] == "team@example.com"
+    assert "auditor" not in received.content.decode()  # Bcc: in the envelope only
+    assert sorted(received.rcpt_tos) == [
+        "auditor@example.org",
+        "boss@example.com",
+        "team@example.com",
+    ]
+
+
 def test_unsaved_schedule_preview_lists_next_sends(lite: Stack) -> None:
     api = lite.session_for()
     answer = api(
