@@ -58,7 +58,6 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
     configure_logging(settings)
     runtime = Runtime.from_settings(settings)
-    metrics = serve_metrics_if_configured(settings, backlog=lambda: count_backlog(runtime))
     stopping = threading.Event()
 
     def stop(signum: int, _frame: object) -> None:
@@ -66,16 +65,21 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    runtime.jobs.wake()
-    log.info(
-        "worker started",
-        extra={"owner": runtime.jobs.owner, "threads": settings.report_workers},
-    )
-    stopping.wait()
-    log.info("worker stopping", extra={"running": len(runtime.jobs.running), "grace": args.grace})
-    runtime.close(grace=args.grace)
-    if metrics is not None:
-        metrics.stop()
+    metrics = None
+    try:
+        metrics = serve_metrics_if_configured(settings, backlog=lambda: count_backlog(runtime))
+        runtime.jobs.wake()
+        log.info(
+            "worker started",
+            extra={"owner": runtime.jobs.owner, "threads": settings.report_workers},
+        )
+        stopping.wait()
+        running = len(runtime.jobs.running)
+        log.info("worker stopping", extra={"running": running, "grace": args.grace})
+    finally:
+        runtime.close(grace=args.grace)
+        if metrics is not None:
+            metrics.stop()
     log.info("worker stopped")
     return 0
 

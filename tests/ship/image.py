@@ -1,6 +1,6 @@
 """What the image holds and runs, stated once: the smoke test runs exactly this, and unit tests
-check that the Dockerfile and deploy/compose.yaml say the same (tests/unit/test_deploy_files.py),
-so the three cannot drift apart."""
+check that the Dockerfile and deploy/compose.yaml say the same (tests/unit/test_dockerfile.py
+and test_compose_file.py), so the three cannot drift apart."""
 
 from __future__ import annotations
 

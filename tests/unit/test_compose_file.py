@@ -87,3 +87,11 @@ def _dotenv(path: Path) -> dict[str, str]:
             name, _, value = line.partition("=")
             pairs[name] = value
     return pairs
+
+
+def test_only_web_keeps_the_images_http_healthcheck(compose: dict[str, Any]) -> None:
+    """The Dockerfile's HEALTHCHECK asks :8080/healthz, which only gunicorn serves."""
+    services = compose["services"]
+    for name in ("migrate", "scheduler", "worker"):
+        assert services[name]["healthcheck"] == {"disable": True}, name
+    assert "healthcheck" not in services["web"]
