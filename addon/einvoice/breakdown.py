@@ -83,7 +83,9 @@ class Breakdown:
 
 def _tax_problems(invoice: Invoice, treatments: tuple[VatTreatment, ...]) -> list[Problem]:
     taxes = invoice.terms.taxes
-    if len(treatments) != len(taxes):
+    # A seller may have set up more taxes than this invoice carries (one added after it was
+    # issued): the invoice's taxes take the categories in their positions, the rest are unused.
+    if len(treatments) < len(taxes):
         names = ", ".join(tax.name for tax in taxes) or "none"
         return [
             Problem(
@@ -93,7 +95,7 @@ def _tax_problems(invoice: Invoice, treatments: tuple[VatTreatment, ...]) -> lis
             )
         ]
     problems = []
-    for k, (tax, treatment) in enumerate(zip(taxes, treatments, strict=True)):
+    for k, (tax, treatment) in enumerate(zip(taxes, treatments[: len(taxes)], strict=True)):
         if treatment.category.is_standard and tax.percent <= 0:
             problems.append(
                 Problem(

@@ -84,6 +84,13 @@ def test_each_tax_needs_a_vat_category() -> None:
     assert problem.field == "vat.taxes" and "Seller details → VAT categories" in problem.message
 
 
+def test_an_invoice_with_fewer_taxes_than_the_seller_set_up_takes_the_first_categories() -> None:
+    """A second tax added to the settings later must not block invoices issued with one."""
+    invoice = make_invoice([entry(3600, "100.00")], taxes=(VAT19,))
+
+    assert check_einvoice(invoice, make_details(STANDARD, STANDARD), Profile.FACTURX) == ()
+
+
 def test_untaxed_lines_need_a_vat_category() -> None:
     invoice = make_invoice([entry(3600, "100.00")])
 
