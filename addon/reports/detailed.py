@@ -57,7 +57,6 @@ _FIELDS: Final = (
     "id description user project client task tags start end duration billable invoiced "
     "rate rate_currency earned earned_currency type"
 ).split()
-_NON_WORK: Final = frozenset({EntryType.BREAK, EntryType.HOLIDAY, EntryType.TIME_OFF})
 
 
 class TooManyEntries(ReportError):
@@ -114,7 +113,7 @@ class DetailedCollector:
 
     def add(self, entry: TimeEntry) -> None:
         """Keep `entry` (or count it left out); raises `TooManyEntries` past `MAX_ENTRIES`."""
-        non_work = entry.type in _NON_WORK
+        non_work = not entry.type.is_work
         if non_work and self.non_work is NonWorkTime.EXCLUDE:
             self.left_out += 1
             return
