@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import msgspec
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from addon.einvoice import (
     check_einvoice,
     write_einvoice,
 )
-from addon.errors import AddonError, NotFound
+from addon.errors import AddonError, Conflict, NotFound
 from addon.render.facturx import facturx_pdf
 from addon.render.files import RenderedFile, slug
 from addon.render.i18n import Formatter
@@ -53,6 +53,8 @@ from addon.services.einvoice_forms import (
 from addon.services.installations import clockify_for
 from addon.services.invoices import MAX_NUMBER, load_invoice
 from addon.store import einvoices as store
+
+S = TypeVar("S", bound=msgspec.Struct)
 
 __all__ = [
     "EInvoiceUnavailable",
@@ -100,18 +102,31 @@ def where(problem: Problem) -> str:
     return "invoice"
 
 
+def _stored(document: Any, version: int, current: int, kind: type[S], form: str) -> S:
+    """A stored form as its body type; one this code cannot read fails saying which form to save
+    again (409), never as a 500 and never read as if it were today's shape."""
+    try:
+        if version != current:
+            raise msgspec.ValidationError(f"version {version}, this server reads {current}")
+        return msgspec.convert(document, kind)
+    except msgspec.ValidationError as exc:
+        raise Conflict(f"The stored {form} cannot be read ({exc}); save the form again.") from None
+
+
 def _seller_settings(db: Session, workspace_id: str) -> SellerSettings:
     row = store.find_seller(db, workspace_id)
     if row is None:
         return SellerSettings(SellerDetails())
-    return seller_from(msgspec.convert(row.document, SellerInput))
+    stored = _stored(row.document, row.version, SELLER_VERSION, SellerInput, "seller details")
+    return seller_from(stored)
 
 
 def _buyer(db: Session, workspace_id: str, client_id: str) -> BuyerDetails:
     row = store.find_buyer(db, workspace_id, client_id)
     if row is None:
         return BuyerDetails()
-    return buyer_from(msgspec.convert(row.document, BuyerInput))
+    stored = _stored(row.document, row.version, BUYER_VERSION, BuyerInput, "client's billing")
+    return buyer_from(stored)
 
 
 def _stamp(updated_at: datetime | None) -> str | None:

@@ -34,6 +34,7 @@ _ERRORS: Final = {
     "401": _error("No, forged or expired session (`session_expired`)"),
     "403": _error("Not an owner or admin, or a foreign Origin"),
     "404": _error("No such invoice or Clockify client in the session's workspace"),
+    "409": _error("Stored seller or billing details this server cannot read: save the form again"),
     "415": _error("A body that is not Content-Type: application/json"),
 }
 _CLOCKIFY: Final = {

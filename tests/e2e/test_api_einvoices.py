@@ -8,10 +8,11 @@ import io
 from typing import Any
 
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from addon.einvoice import Syntax
 from addon.runtime import Runtime
+from addon.store.einvoices import EInvoiceSeller
 from addon.store.models import InvoiceSequence, IssuedInvoice
 from tests.e2e.report_api import Api, Stack, summary_body
 from tests.unit.einvoice.conftest import Rules, rules  # noqa: F401  # the session fixture
@@ -98,6 +99,22 @@ def test_invalid_details_answer_422_naming_the_field(stack: Stack) -> None:
         assert answer.status_code == 422, (field, answer.text)
         assert answer.json()["field"] == field, answer.json()
     assert api("GET", "/einvoice/seller").json()["updated_at"] is None
+
+
+def test_stored_details_this_server_cannot_read_answer_409_not_a_500(stack: Stack) -> None:
+    api = stack.session_for()
+    assert api("PUT", "/einvoice/seller", SELLER).status_code == 200
+    runtime: Runtime = stack.addon.app.extensions["addon"]
+    for change in ({"version": 2}, {"document": {"iban": 12}}):  # a newer shape; a drifted one
+        with runtime.sessions.begin() as db:
+            db.execute(update(EInvoiceSeller).values(**change))
+
+        answer = api("GET", "/einvoice/seller")
+
+        assert answer.status_code == 409, answer.text
+        assert "save the form again" in answer.json()["message"]
+        with runtime.sessions.begin() as db:
+            db.execute(update(EInvoiceSeller).values(version=1, document=SELLER))
 
 
 def test_saved_details_give_every_einvoice_valid_by_the_en16931_rules(
